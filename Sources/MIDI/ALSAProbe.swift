@@ -1,0 +1,2 @@
+internal import CAlsa
+enum ALSAProbe { static var version: String { String(cString: snd_asoundlib_version()) } }
