@@ -33,6 +33,11 @@ struct Studio: ParsableCommand {
       BenchCommand.self,
     ]
   )
+
+  /// Entry point: studio's exit-status convention instead of ArgumentParser's default.
+  static func main() {
+    runMain()
+  }
 }
 
 enum StudioVersion {
