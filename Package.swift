@@ -30,7 +30,10 @@ let package = Package(
     .target(name: "ABCParser", swiftSettings: swiftSettings),
     .target(name: "MIDI", dependencies: ["ABCParser", "CAlsa"], swiftSettings: swiftSettings),
     .target(name: "Render", dependencies: ["MIDI", "CFluidSynth", "CSndFile"], swiftSettings: swiftSettings),
-    .target(name: "LSTM", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+    .target(name: "LSTM", dependencies: ["COpenBLAS", "CLSTMKernels"], swiftSettings: swiftSettings),
+    // LSTM hot loops (AVX-512 strip kernel, time loops, thread pool). Always optimised: debug builds and tests would
+    // otherwise run the intrinsics at -O0, 10-30x slower.
+    .target(name: "CLSTMKernels", dependencies: ["COpenBLAS"], cSettings: [.unsafeFlags(["-O3"])]),
 
     // MARK: - CLI
     .executableTarget(

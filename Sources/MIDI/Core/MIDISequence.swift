@@ -1,28 +1,9 @@
-/// One track of a MIDI sequence: events at **absolute** ticks, kept sorted by tick (stable for equal ticks).
-/// Delta times exist only inside the SMF reader and writer.
-public struct MIDITrack: Hashable, Sendable {
-  public var events: [TimedMIDIEvent]
-  public init(events: [TimedMIDIEvent] = []) { self.events = events }
-
-  /// The track name (first 0x03 meta event), if any.
-  public var name: String? {
-    for e in events {
-      if case .meta(.text(let kind, let bytes)) = e.event, kind == MIDIMetaEvent.trackNameKind {
-        return String(decoding: bytes, as: UTF8.self)
-      }
-    }
-    return nil
-  }
-
-  /// Tick of the last event (0 for an empty track).
-  public var lastTick: Int { events.last?.tick ?? 0 }
-}
-
 /// A whole MIDI sequence in memory: the common currency of the SMF writer/reader, the ALSA streamer and the renderer.
 public struct MIDISequence: Hashable, Sendable {
-  /// SMF format: 0 (one track) or 1 (simultaneous tracks; track 0 holds the tempo map by convention).
+  /// SMF format: 0 (one track) or 1 (simultaneous tracks; track 0 holds the tempo map by convention); 2 (independent
+  /// patterns) is read and written but played as if it were 1.
   public var format: Int
-  /// Ticks per quarter note.
+  /// Ticks per quarter note, 1…32767.
   public var ppq: Int
   public var tracks: [MIDITrack]
 
@@ -59,60 +40,24 @@ public struct MIDISequence: Hashable, Sendable {
 
   /// Length in seconds, up to the last event.
   public var durationSeconds: Double { tempoMap.seconds(atTick: lastTick) }
-}
 
-/// Converts ticks to seconds and back through a list of tempo changes.
-public struct TempoMap: Hashable, Sendable {
-  public struct Change: Hashable, Sendable {
-    public var tick: Int
-    public var microsecondsPerQuarter: Int
-    public init(tick: Int, microsecondsPerQuarter: Int) {
-      self.tick = tick
-      self.microsecondsPerQuarter = microsecondsPerQuarter
-    }
+  /// The sequence with every track in canonical order and ending in one end-of-track event
+  /// (see `MIDITrack.normalized()`). The SMF writer writes this form, so `decode(encode(s)) == s.normalized()`.
+  public func normalized() -> MIDISequence {
+    MIDISequence(format: format, ppq: ppq, tracks: tracks.map { $0.normalized() })
   }
 
-  public let ppq: Int
-  /// Sorted by tick; always starts with a change at tick 0 (500 000 µs, 120 BPM, if none given).
-  public let changes: [Change]
-
-  public init(ppq: Int, changes: [Change]) {
-    self.ppq = max(1, ppq)
-    var sorted = changes.enumerated().sorted { $0.element.tick != $1.element.tick ? $0.element.tick < $1.element.tick : $0.offset < $1.offset }.map(\.element)
-    // At equal ticks the last change wins.
-    var dedup: [Change] = []
-    for c in sorted {
-      if let last = dedup.last, last.tick == c.tick { dedup[dedup.count - 1] = c } else { dedup.append(c) }
-    }
-    sorted = dedup
-    if sorted.first?.tick != 0 { sorted.insert(Change(tick: 0, microsecondsPerQuarter: 500_000), at: 0) }
-    self.changes = sorted
-  }
-
-  /// Seconds from tick 0 to `tick`.
-  public func seconds(atTick tick: Int) -> Double {
-    var seconds = 0.0
-    for (i, c) in changes.enumerated() {
-      let end = i + 1 < changes.count ? min(changes[i + 1].tick, tick) : tick
-      if end <= c.tick { break }
-      seconds += Double(end - c.tick) * Double(c.microsecondsPerQuarter) / 1_000_000 / Double(ppq)
-    }
-    return seconds
-  }
-
-  /// The tick sounding at `seconds` (rounded down).
-  public func tick(atSeconds seconds: Double) -> Int {
-    var elapsed = 0.0
-    for (i, c) in changes.enumerated() {
-      let secondsPerTick = Double(c.microsecondsPerQuarter) / 1_000_000 / Double(ppq)
-      if i + 1 < changes.count {
-        let span = Double(changes[i + 1].tick - c.tick) * secondsPerTick
-        if elapsed + span > seconds { return c.tick + Int((seconds - elapsed) / secondsPerTick) }
-        elapsed += span
-      } else {
-        return c.tick + Int((seconds - elapsed) / secondsPerTick)
+  /// The same music as a format 0 sequence: one track holding every event of every track, normalized.
+  public func flattened() -> MIDISequence {
+    let merged = mergedEvents.compactMap { item -> TimedMIDIEvent? in
+      if case .meta(.endOfTrack) = item.event.event {
+        // Keep the track length: an end-of-track only extends the merged track, never cuts it.
+        return nil
       }
+      return item.event
     }
-    return 0
+    var track = MIDITrack(events: merged)
+    track.events.append(TimedMIDIEvent(tick: lastTick, .meta(.endOfTrack)))
+    return MIDISequence(format: 0, ppq: ppq, tracks: [track.normalized()])
   }
 }

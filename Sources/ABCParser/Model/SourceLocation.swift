@@ -1,0 +1,46 @@
+/// A position in ABC text. `line`/`column` are 1-based; `column` counts UTF-8 bytes; `offset` is 0-based
+/// (UTF-8 bytes from the start of the parsed text).
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// 1-based line number. CR, LF and CRLF each end one line.
+  public var line: Int
+  /// 1-based column, counted in UTF-8 bytes.
+  public var column: Int
+  /// 0-based UTF-8 byte offset from the start of the text.
+  public var offset: Int
+
+  public init(line: Int, column: Int, offset: Int) {
+    self.line = line
+    self.column = column
+    self.offset = offset
+  }
+
+  /// The start of a text.
+  public static let start = SourceLocation(line: 1, column: 1, offset: 0)
+
+  public static func < (a: SourceLocation, b: SourceLocation) -> Bool { a.offset < b.offset }
+
+  /// `line:column`.
+  public var description: String { "\(line):\(column)" }
+}
+
+/// A half-open range of ABC source text: `start` is the first byte, `end` the byte after the last one.
+public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
+  public var start: SourceLocation
+  public var end: SourceLocation
+
+  public init(start: SourceLocation, end: SourceLocation) {
+    self.start = start
+    self.end = end
+  }
+
+  /// An empty range at `location`.
+  public init(at location: SourceLocation) {
+    self.start = location
+    self.end = location
+  }
+
+  /// Length in UTF-8 bytes.
+  public var byteCount: Int { end.offset - start.offset }
+
+  public var description: String { "\(start)-\(end)" }
+}

@@ -1,0 +1,54 @@
+/// A sounding note: a note-on paired with the note-off that ends it. Used by tests and differential comparisons.
+public struct MIDINote: Hashable, Sendable, Codable {
+  public var channel: MIDIChannel
+  /// MIDI note number, 60 = middle C.
+  public var pitch: UInt7
+  /// The note-on velocity, 1…127.
+  public var velocity: UInt7
+  /// Absolute tick of the note-on.
+  public var startTick: Int
+  /// Absolute tick of the matching note-off (≥ `startTick`).
+  public var endTick: Int
+  /// Index of the track holding the note-on.
+  public var track: Int
+
+  public init(channel: MIDIChannel, pitch: UInt7, velocity: UInt7, startTick: Int, endTick: Int, track: Int) {
+    self.channel = channel
+    self.pitch = pitch
+    self.velocity = velocity
+    self.startTick = startTick
+    self.endTick = endTick
+    self.track = track
+  }
+
+  /// `endTick - startTick`.
+  public var durationTicks: Int { endTick - startTick }
+}
+
+extension MIDIChannel: Codable {
+  public init(from decoder: any Decoder) throws {
+    let raw = try decoder.singleValueContainer().decode(Int.self)
+    guard let channel = MIDIChannel(exactly: raw) else {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "MIDI channel \(raw) is outside 0…15"))
+    }
+    self = channel
+  }
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(Int(value))
+  }
+}
+
+extension UInt7: Codable {
+  public init(from decoder: any Decoder) throws {
+    let raw = try decoder.singleValueContainer().decode(Int.self)
+    guard let byte = UInt7(exactly: raw) else {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "MIDI data byte \(raw) is outside 0…127"))
+    }
+    self = byte
+  }
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(int)
+  }
+}
