@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 
 @testable import MIDI
@@ -150,34 +149,5 @@ import Testing
         .meta(.unknown(type: 0x51, bytes: [0x10])),
       ])
     #expect(try MIDIFile.decode(MIDIFile.encode(sequence)) == sequence.normalized())
-  }
-
-  @Test func readsFilesWrittenByAbc2midi() throws {
-    guard let abc2midi = TestPaths.executable("abc2midi") else {
-      print("skipped readsFilesWrittenByAbc2midi: abc2midi is not installed (apt-get install abcmidi)")
-      return
-    }
-    let directory = try TestPaths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let abc = directory.appendingPathComponent("scale.abc")
-    try "X:1\nT:Scale\nM:4/4\nL:1/4\nQ:1/4=90\nK:C\nCDEF|GABc|]\n".write(to: abc, atomically: true, encoding: .utf8)
-    let midi = directory.appendingPathComponent("scale.mid")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: abc2midi)
-    process.arguments = [abc.path, "-o", midi.path]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0)
-
-    let sequence = try MIDIFile.read(path: midi.path)
-    let notes = sequence.notes()
-    #expect(notes.map(\.pitch.int) == [60, 62, 64, 65, 67, 69, 71, 72])
-    #expect(Set(notes.map { $0.startTick % sequence.ppq }) == [0])
-    #expect(sequence.tempoMap.changes.last?.microsecondsPerQuarter == 666_666 || sequence.tempoMap.changes.last?.microsecondsPerQuarter == 666_667)
-    // Eight quarter notes at 90 BPM.
-    let lastEnd = try #require(notes.last?.endTick)
-    #expect(abs(sequence.tempoMap.seconds(atTick: lastEnd) - 8 * 60.0 / 90) < 0.05)
   }
 }

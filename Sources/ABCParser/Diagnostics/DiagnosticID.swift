@@ -29,6 +29,7 @@ public struct DiagnosticID: Hashable, Sendable, CustomStringConvertible {
 
 extension DiagnosticID {
   public static let noTune = DiagnosticID("abc.file.no-tune", code: "ABC001", severity: .error)
+  public static let missingReferenceNumber = DiagnosticID("abc.header.missing-reference-number", code: "ABC001", severity: .warning)
   public static let badReferenceNumber = DiagnosticID("abc.header.bad-reference-number", code: "ABC002", severity: .warning)
   public static let duplicateReferenceNumber = DiagnosticID("abc.header.duplicate-reference-number", code: "ABC003", severity: .warning)
   public static let missingTitle = DiagnosticID("abc.header.missing-title", code: "ABC004", severity: .warning)
@@ -95,7 +96,7 @@ extension DiagnosticID {
 
   /// Every id, for documentation and tests.
   public static let all: [DiagnosticID] = [
-    noTune, badReferenceNumber, duplicateReferenceNumber, missingTitle, missingKey, invalidKey, keyOutOfRange,
+    noTune, missingReferenceNumber, badReferenceNumber, duplicateReferenceNumber, missingTitle, missingKey, invalidKey, keyOutOfRange,
     unknownKeyParameter, invalidMeter, invalidUnitLength, unusualUnitLength, invalidTempo, unknownField,
     misplacedField, fieldInMusic, strayCharacter, reservedCharacter, invalidLength, unusualLength, barOverfull,
     barUnderfull, repeatMissingStart, repeatUnclosed, repeatDuplicateStart, endingMisplaced, slurUnclosed,

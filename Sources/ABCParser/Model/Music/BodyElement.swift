@@ -25,6 +25,9 @@ public enum BodyElement: Hashable, Sendable {
   case graceGroup(GraceGroup)
   /// `>`, `<<` …, between its two operands.
   case brokenRhythm(BrokenRhythm)
+  /// A tie written apart from its note (`A2 -A2`, Nottingham style; abc2midi ties it). It applies to the nearest
+  /// note or chord before it. Ties written right after a note are `Note.tie` / `Chord.tie` instead.
+  case tie(Tie)
   /// `(` or dotted `.(`.
   case slurStart(Slur)
   /// `)`.
@@ -73,6 +76,7 @@ extension BodyElement {
     case .tuplet(let x): return x.range
     case .graceGroup(let x): return x.range
     case .brokenRhythm(let x): return x.range
+    case .tie(let x): return x.range
     case .slurStart(let x): return x.range
     case .slurEnd(let x): return x.range
     case .decoration(let x): return x.range

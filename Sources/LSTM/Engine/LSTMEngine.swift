@@ -1,0 +1,190 @@
+internal import CLSTMKernels
+
+/// Forward and backward passes of the whole model over a `Workspace`, on flat parameter and gradient buffers.
+///
+/// The schedule keeps the per-step work to the recurrent product: layer 0's input projection is a `[V × 4H]` table
+/// (`Emb · W_ih0ᵀ + b_ih0 + b_hh0`, rebuilt once per update) gathered by token id; the input projection of higher
+/// layers is one GEMM over all `T·B` rows; the time loop (C, `CLSTM_layer_forward`) runs `h · W_hhᵀ` through a
+/// packed AVX-512 strip kernel with the gate activations fused. Backward mirrors it: the time loop computes only
+/// `dz_{t+1} · W_hh` and the gate gradients; `dW_hh = dzᵀ · H_prev`, `dW_ih = dzᵀ · X` and `dX = dz · W_ih` are single
+/// GEMMs over the window afterwards, and layer 0's gradient is scattered into the table's gradient.
+final class LSTMEngine {
+  let hyperparameters: LSTMHyperparameters
+  let layout: ParameterLayout
+  let pool: ComputePool
+  /// Parameters and gradients, `layout.totalCount` each.
+  let parameters: FloatBuffer
+  let gradients: FloatBuffer
+  /// Layer-0 input table `[V × 4H]` and the packed `W_hh` of each layer (forward: gate strips; backward: column
+  /// strips of `W_hh` for `dz · W_hh`), valid while `derivedVersion == parameterVersion`.
+  let table: FloatBuffer
+  let packedForward: [FloatBuffer]
+  let packedBackward: [FloatBuffer]
+  private var parameterVersion = 0
+  private var derivedVersion = -1
+  private var backwardVersion = -1
+
+  /// - Throws: `ComputeError` when the worker threads cannot start.
+  init(parameters: LSTMParameters, threads: Int) throws(ComputeError) {
+    let h = parameters.hyperparameters
+    self.hyperparameters = h
+    self.layout = parameters.layout
+    self.pool = try ComputePool(threads: threads)
+    self.parameters = FloatBuffer(parameters.values)
+    self.gradients = FloatBuffer(count: parameters.values.count)
+    let H = h.hiddenSize
+    table = FloatBuffer(count: h.vocabularySize * 4 * H)
+    packedForward = (0..<h.layers).map { _ in FloatBuffer(count: CLSTM_packed_size(Int32(4 * H), Int32(H))) }
+    packedBackward = (0..<h.layers).map { _ in FloatBuffer(count: CLSTM_packed_size(Int32(H), Int32(4 * H))) }
+  }
+
+  /// The current parameters as a value.
+  var parameterValues: LSTMParameters {
+    // The buffer always holds a valid layout for these hyperparameters.
+    (try? LSTMParameters(hyperparameters: hyperparameters, values: parameters.array))!
+  }
+
+  /// Replaces the parameters (same hyperparameters).
+  func load(_ values: [Float]) {
+    parameters.copy(from: values)
+    parametersChanged()
+  }
+
+  /// Marks derived weights stale; call after every update of `parameters`.
+  func parametersChanged() { parameterVersion &+= 1 }
+
+  // MARK: - Derived weights
+
+  /// Rebuilds the layer-0 table and the packed forward weights if the parameters changed.
+  func prepareForward() {
+    guard derivedVersion != parameterVersion else { return }
+    let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, E = h.embeddingSize
+    let p = parameters.base
+    pool.withRaw { raw in
+      CLSTM_fill_rows(raw, table.base, Int32(V), Int32(G), G, p + layout.biasIH(0), p + layout.biasHH(0))
+      CLSTM_sgemm(raw, 0, 1, Int32(V), Int32(G), Int32(E), 1, p + layout.embedding, E, p + layout.weightIH(0), E, 1,
+                  table.base, G)
+      for l in 0..<h.layers {
+        CLSTM_pack_gates(raw, p + layout.weightHH(l), Int32(H), H, nil, 0, 0, Int32(H), packedForward[l].base)
+      }
+    }
+    derivedVersion = parameterVersion
+  }
+
+  private func prepareBackward() {
+    guard backwardVersion != parameterVersion else { return }
+    let H = hyperparameters.hiddenSize
+    pool.withRaw { raw in
+      for l in 0..<hyperparameters.layers {
+        CLSTM_pack_columns(raw, parameters.base + layout.weightHH(l), Int32(4 * H), Int32(H), H,
+                           packedBackward[l].base)
+      }
+    }
+    backwardVersion = parameterVersion
+  }
+
+  // MARK: - Passes
+
+  /// Output of layer `l` as the next layer (or the output layer) sees it: after dropout when training with it.
+  private func layerOutput(_ ws: Workspace, _ l: Int) -> UnsafeMutablePointer<Float> {
+    ws.dropped.isEmpty ? ws.hs[l].base + ws.batch * hyperparameters.hiddenSize : ws.dropped[l].base
+  }
+
+  /// Runs the model over the first `steps` steps of `ws.tokens`, from the state in `ws` (left there at the end),
+  /// and writes logits. Training workspaces keep activations for `backward` and draw dropout masks from
+  /// `dropoutKey`.
+  func forward(_ ws: Workspace, steps: Int, dropoutKey: UInt64 = 0) {
+    prepareForward()
+    let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize
+    let B = ws.batch, rows = steps * B
+    let p = parameters.base
+    pool.withRaw { raw in
+      for l in 0..<h.layers {
+        var xbase = UnsafePointer(table.base)
+        var xindex: UnsafePointer<Int32>? = UnsafePointer(ws.tokens.base)
+        if l > 0 {
+          CLSTM_fill_rows(raw, ws.xproj.base, Int32(rows), Int32(G), G, p + layout.biasIH(l), p + layout.biasHH(l))
+          CLSTM_sgemm(raw, 0, 1, Int32(rows), Int32(G), Int32(H), 1, layerOutput(ws, l - 1), H, p + layout.weightIH(l),
+                      H, 1, ws.xproj.base, G)
+          xbase = UnsafePointer(ws.xproj.base)
+          xindex = nil
+        }
+        if ws.training { ws.cell0[l].base.update(from: ws.cell[l].base, count: B * H) }
+        var args = CLSTM_LayerForward(
+          steps: Int32(steps), batch: Int32(B), hidden: Int32(H), xproj: xbase, xindex: xindex, ldx: G, input: nil,
+          inputSize: 0, ldin: 0, packed: packedForward[l].base, hs: ws.hs[l].base, cell: ws.cell[l].base,
+          gates: ws.training ? ws.gates[l].base : nil, cells: ws.training ? ws.cells[l].base : nil)
+        CLSTM_layer_forward(raw, &args)
+        if !ws.dropped.isEmpty {
+          let key = dropoutKey &+ UInt64(l + 1) &* 0xD1B5_4A32_D192_ED03
+          CLSTM_dropout_mask(raw, ws.masks[l].base, rows * H, Float(h.dropout), key)
+          CLSTM_multiply(raw, ws.hs[l].base + B * H, ws.masks[l].base, ws.dropped[l].base, rows * H)
+        }
+      }
+      CLSTM_fill_rows(raw, ws.logits.base, Int32(rows), Int32(V), V, p + layout.fcBias, nil)
+      CLSTM_sgemm(raw, 0, 1, Int32(rows), Int32(V), Int32(H), 1, layerOutput(ws, h.layers - 1), H, p + layout.fcWeight,
+                  H, 1, ws.logits.base, V)
+    }
+  }
+
+  /// Cross-entropy of the logits of the first `steps` steps against `ws.targets` (negative targets skipped);
+  /// replaces the logits by `scale · (softmax − onehot)`. Returns the summed loss in nats and the scored count.
+  func loss(_ ws: Workspace, steps: Int, scale: Float) -> (sum: Double, count: Int) {
+    var sum = 0.0
+    var count = 0
+    pool.withRaw { raw in
+      CLSTM_softmax_xent(raw, ws.logits.base, Int32(steps * ws.batch), Int32(hyperparameters.vocabularySize),
+                         ws.targets.base, scale, &sum, &count)
+    }
+    return (sum, count)
+  }
+
+  /// Gradients of the loss whose logit gradients `loss` left in `ws.logits`, written (not accumulated) to
+  /// `gradients`. Truncated BPTT: no gradient flows into the window's initial state.
+  func backward(_ ws: Workspace) {
+    precondition(ws.training, "backward needs a training workspace")
+    prepareBackward()
+    let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, E = h.embeddingSize
+    let B = ws.batch, T = ws.steps, rows = T * B
+    let p = parameters.base, g = gradients.base
+    pool.withRaw { raw in
+      let top = layerOutput(ws, h.layers - 1)
+      // Output layer: dfc = dlogitsᵀ · top, dfc_b = Σ dlogits, dtop = dlogits · fc.
+      CLSTM_sgemm(raw, 1, 0, Int32(V), Int32(H), Int32(rows), 1, ws.logits.base, V, top, H, 0, g + layout.fcWeight, H)
+      CLSTM_column_sums(raw, ws.logits.base, Int32(rows), Int32(V), V, g + layout.fcBias, 0)
+      CLSTM_sgemm(raw, 0, 0, Int32(rows), Int32(H), Int32(V), 1, ws.logits.base, V, p + layout.fcWeight, H, 0,
+                  ws.dh.base, H)
+      for l in stride(from: h.layers - 1, through: 0, by: -1) {
+        if !ws.masks.isEmpty { CLSTM_multiply(raw, ws.dh.base, ws.masks[l].base, ws.dh.base, rows * H) }
+        var args = CLSTM_LayerBackward(
+          steps: Int32(T), batch: Int32(B), hidden: Int32(H), gates: ws.gates[l].base, cells: ws.cells[l].base,
+          cell0: ws.cell0[l].base, dh: ws.dh.base, packedT: packedBackward[l].base, dz: ws.dz.base,
+          dcell: ws.dcell.base)
+        CLSTM_layer_backward(raw, &args)
+        // dW_hh = dzᵀ · [h_0 … h_{T-1}]; both biases get Σ dz.
+        CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(H), Int32(rows), 1, ws.dz.base, G, ws.hs[l].base, H, 0,
+                    g + layout.weightHH(l), H)
+        CLSTM_column_sums(raw, ws.dz.base, Int32(rows), Int32(G), G, g + layout.biasIH(l), 0)
+        (g + layout.biasHH(l)).update(from: g + layout.biasIH(l), count: G)
+        if l > 0 {
+          let x = layerOutput(ws, l - 1)
+          CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(H), Int32(rows), 1, ws.dz.base, G, x, H, 0, g + layout.weightIH(l), H)
+          CLSTM_sgemm(raw, 0, 0, Int32(rows), Int32(H), Int32(G), 1, ws.dz.base, G, p + layout.weightIH(l), H, 0,
+                      ws.dh.base, H)
+        } else {
+          // Layer 0 reads the table: dtable = Σ_rows(token) dz; dW_ih0 = dtableᵀ · Emb; dEmb = dtable · W_ih0.
+          CLSTM_scatter_rows(raw, ws.dz.base, ws.tokens.base, Int32(rows), Int32(G), ws.dtable.base, Int32(V))
+          CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(E), Int32(V), 1, ws.dtable.base, G, p + layout.embedding, E, 0,
+                      g + layout.weightIH(0), E)
+          CLSTM_sgemm(raw, 0, 0, Int32(V), Int32(E), Int32(G), 1, ws.dtable.base, G, p + layout.weightIH(0), E, 0,
+                      g + layout.embedding, E)
+        }
+      }
+    }
+  }
+
+  /// Σ g² over all gradients (double precision).
+  func gradientSquaredNorm() -> Double {
+    pool.withRaw { raw in CLSTM_sum_squares(raw, gradients.base, gradients.count) }
+  }
+}

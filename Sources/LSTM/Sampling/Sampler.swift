@@ -1,0 +1,162 @@
+internal import CLSTMKernels
+import Foundation
+
+/// A generated continuation.
+public struct GeneratedText: Sendable, Equatable {
+  /// The characters generated after the prompt (the prompt itself is not included).
+  public var text: String
+  /// Whether the stop condition ended it (otherwise the character limit did).
+  public var stopped: Bool
+}
+
+/// Runs a `LanguageModel` step by step for a batch of sequences, keeping their LSTM state between calls.
+/// All buffers are allocated once, when the sampler is made.
+public final class Sampler {
+  public let model: LanguageModel
+  public let batch: Int
+  /// Per layer `[2 × B × H]`: block 0 is the current h, block 1 receives the next.
+  private let hidden: [FloatBuffer]
+  private let cell: [FloatBuffer]
+  private let tokens: Int32Buffer
+  /// All zeros: every row of a layer above the first reads the same bias row.
+  private let zeroIndex: Int32Buffer
+  private let logitBuffer: FloatBuffer
+  /// Scratch for choosing a character: probabilities and candidate ids, `V` each.
+  private var probabilities: [Double]
+  private var candidates: [Int32]
+
+  init(model: LanguageModel, batch: Int) {
+    self.model = model
+    self.batch = batch
+    let h = model.hyperparameters
+    hidden = (0..<h.layers).map { _ in FloatBuffer(count: 2 * batch * h.hiddenSize) }
+    cell = (0..<h.layers).map { _ in FloatBuffer(count: batch * h.hiddenSize) }
+    tokens = Int32Buffer(count: batch)
+    zeroIndex = Int32Buffer(count: batch)
+    logitBuffer = FloatBuffer(count: batch * h.vocabularySize)
+    probabilities = [Double](repeating: 0, count: h.vocabularySize)
+    candidates = [Int32](repeating: 0, count: h.vocabularySize)
+  }
+
+  /// Zeroes the state of every sequence.
+  public func reset() {
+    for l in hidden.indices {
+      hidden[l].zero()
+      cell[l].zero()
+    }
+  }
+
+  /// Advances every sequence by one token (`ids.count == batch`), leaving the next-token logits in `logits(row:)`.
+  public func feed(_ ids: [Int32]) {
+    precondition(ids.count == batch, "Sampler.feed needs one id per sequence")
+    for b in 0..<batch { tokens.base[b] = ids[b] }
+    step()
+  }
+
+  private func step() {
+    let h = model.hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, B = batch
+    model.pool.withRaw { raw in
+      for l in 0..<h.layers {
+        var args = CLSTM_LayerForward(
+          steps: 1, batch: Int32(B), hidden: Int32(H),
+          xproj: l == 0 ? model.table.base : model.bias[l].base,
+          xindex: l == 0 ? tokens.base : zeroIndex.base, ldx: G,
+          input: l == 0 ? nil : hidden[l - 1].base + B * H, inputSize: l == 0 ? 0 : Int32(H), ldin: H,
+          packed: model.packed[l].base, hs: hidden[l].base, cell: cell[l].base, gates: nil, cells: nil)
+        CLSTM_layer_forward(raw, &args)
+      }
+      CLSTM_dense_forward(raw, Int32(B), Int32(V), Int32(H), hidden[h.layers - 1].base + B * H, H,
+                          model.packedOutput.base, model.outputBias.base, logitBuffer.base, V)
+    }
+    // The new state becomes the current one.
+    for l in 0..<h.layers { hidden[l].base.update(from: hidden[l].base + B * H, count: B * H) }
+  }
+
+  /// The next-token logits of sequence `row` after the last `feed`.
+  public func logits(row: Int) -> [Float] {
+    let V = model.hyperparameters.vocabularySize
+    return Array(UnsafeBufferPointer(start: logitBuffer.base + row * V, count: V))
+  }
+
+  /// Generates a continuation of `prompt` for each of the `batch` sequences.
+  ///
+  /// The state is reset, every sequence is primed with the prompt (an empty prompt primes with `"\n\n"`, the
+  /// separator the model saw between tunes), then characters are drawn until `shouldStop(sequence, text)` returns
+  /// true for the text generated so far (checked after every character), or `maxCharacters` is reached.
+  /// - Throws: `SamplingError` for invalid options or a prompt character outside the vocabulary.
+  public func generate(
+    prompt: String, options: SamplingOptions, using generator: inout some RandomNumberGenerator,
+    shouldStop: (_ sequence: Int, _ text: String) -> Bool = { _, _ in false }
+  ) throws(SamplingError) -> [GeneratedText] {
+    try options.validate()
+    let ids: [Int32]
+    do { ids = try model.vocabulary.encode(prompt.isEmpty ? "\n\n" : prompt) } catch { throw .unknownCharacter(error) }
+    reset()
+    for id in ids {
+      for b in 0..<batch { tokens.base[b] = id }
+      step()
+    }
+    var results = [GeneratedText](repeating: GeneratedText(text: "", stopped: false), count: batch)
+    var active = [Bool](repeating: true, count: batch)
+    var remaining = batch
+    var produced = 0
+    while remaining > 0, produced < options.maxCharacters {
+      for b in 0..<batch {
+        let id = active[b] ? choose(row: b, options: options, using: &generator) : 0
+        tokens.base[b] = id
+        guard active[b] else { continue }
+        results[b].text.unicodeScalars.append(model.vocabulary.scalar(for: id) ?? "\u{FFFD}")
+        if shouldStop(b, results[b].text) {
+          results[b].stopped = true
+          active[b] = false
+          remaining -= 1
+        }
+      }
+      produced += 1
+      if remaining > 0, produced < options.maxCharacters { step() }
+    }
+    return results
+  }
+
+  /// Draws the next token of sequence `row` from its logits.
+  private func choose(row: Int, options: SamplingOptions, using generator: inout some RandomNumberGenerator) -> Int32 {
+    let V = model.hyperparameters.vocabularySize
+    let z = logitBuffer.base + row * V
+    var best = 0
+    for v in 1..<V where z[v] > z[best] { best = v }
+    if options.temperature == 0 { return Int32(best) }
+    let maxLogit = Double(z[best])
+    let inverse = 1 / options.temperature
+    var count = V
+    for v in 0..<V { candidates[v] = Int32(v) }
+    if (options.topK > 0 && options.topK < V) || options.topP < 1 {
+      candidates.sort { z[Int($0)] > z[Int($1)] }
+      if options.topK > 0 { count = min(count, options.topK) }
+    }
+    var total = 0.0
+    for i in 0..<count {
+      let p = exp((Double(z[Int(candidates[i])]) - maxLogit) * inverse)
+      probabilities[i] = p
+      total += p
+    }
+    if options.topP < 1 {
+      // Candidates are sorted by probability: keep the smallest prefix reaching topP.
+      var cumulative = 0.0
+      for i in 0..<count {
+        cumulative += probabilities[i]
+        if cumulative >= options.topP * total {
+          count = i + 1
+          total = cumulative
+          break
+        }
+      }
+    }
+    let u = Double(generator.next() >> 11) * 0x1p-53 * total
+    var cumulative = 0.0
+    for i in 0..<count {
+      cumulative += probabilities[i]
+      if u < cumulative { return candidates[i] }
+    }
+    return candidates[count - 1]
+  }
+}

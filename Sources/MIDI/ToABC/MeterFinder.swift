@@ -1,0 +1,90 @@
+import ABCParser
+
+/// Chooses the meter and the bar phase of a quantised melody.
+///
+/// - Meter: `--meter`, else the first time-signature meta event when its numerator is at least 2 (POP909 files
+///   often carry a meaningless 1/4), else 3/4 or 4/4: the one whose downbeats attract more note duration (notes on
+///   a beat count fully, off-beat notes a quarter; the ratio to an even spread, best phase, is compared and 3/4
+///   must win by `tripleMargin`).
+/// - Bar phase: the bar start maximising the duration-weighted metrical weight of the onsets
+///   (`BarLayout.weight(atBarPosition:)`). A meter from the option or a time signature keeps the time signature's
+///   bar start unless another start scores more than `phaseMargin` better (a pickup the file does not mark).
+public enum MeterFinder {
+  /// 3/4 is chosen over 4/4 only when its downbeat ratio is this many times larger.
+  static let tripleMargin = 1.0
+  /// A bar start other than the time signature's must score this many times better.
+  static let phaseMargin = 1.1
+
+  /// The bar layout for `notes` on `fit`'s grid.
+  ///
+  /// - Parameters:
+  ///   - timeSignature: the first time-signature event (numerator, denominator, tick), if any.
+  static func layout(
+    notes: [GridNote], fit: GridFit, option: ImportMeter?, timeSignature: (numerator: Int, denominator: Int, tick: Int)?
+  ) -> BarLayout? {
+    let grid = fit.grid
+    if let option {
+      guard let written = option.scaled(by: grid.timeScale),
+        let layout = BarLayout.make(meter: written, source: .option, grid: grid)
+      else { return nil }
+      return withPhase(layout, notes: notes, anchored: true)
+    }
+    if let ts = timeSignature, ts.numerator >= 2, let meter = ImportMeter(ts.numerator, ts.denominator),
+      let written = meter.scaled(by: grid.timeScale),
+      let layout = BarLayout.make(meter: written, source: .timeSignature, grid: grid, phase: fit.step(atTick: ts.tick))
+    {
+      return withPhase(layout, notes: notes, anchored: true)
+    }
+    let quarter = (NoteLength(1, 4) / grid.step).wholeValue ?? 1
+    let triple = downbeatRatio(notes: notes, beatSteps: quarter, beats: 3)
+    let duple = downbeatRatio(notes: notes, beatSteps: quarter, beats: 4)
+    let meter: ImportMeter = triple > duple * tripleMargin ? .threeFour : .fourFour
+    guard let written = meter.scaled(by: grid.timeScale),
+      let layout = BarLayout.make(meter: written, source: .inferred, grid: grid)
+    else { return nil }
+    return withPhase(layout, notes: notes, anchored: false)
+  }
+
+  /// Chooses the bar phase. `anchored`: keep `layout.phase` unless another phase scores `phaseMargin` times more.
+  static func withPhase(_ layout: BarLayout, notes: [GridNote], anchored: Bool) -> BarLayout {
+    let scores = (0..<layout.barSteps).map { phaseScore(layout: layout, phase: $0, notes: notes) }
+    var best = layout.phase
+    for p in scores.indices where scores[p] > scores[best] { best = p }
+    if anchored, Double(scores[best]) <= Double(scores[layout.phase]) * phaseMargin { return layout }
+    var result = layout
+    result.phase = best
+    return result
+  }
+
+  /// Σ over notes of (length capped at a bar) × metrical weight of the onset's position with bars starting at
+  /// `phase`.
+  static func phaseScore(layout: BarLayout, phase: Int, notes: [GridNote]) -> Int {
+    var score = 0
+    let bar = layout.barSteps
+    for n in notes {
+      let position = ((n.start - phase) % bar + bar) % bar
+      score += min(n.length, bar) * layout.weight(atBarPosition: position)
+    }
+    return score
+  }
+
+  /// The largest, over bar phases, of `beats ×` (weighted duration of notes starting in the first beat of a bar) /
+  /// (total weighted duration); 1 means no preference for the downbeat.
+  static func downbeatRatio(notes: [GridNote], beatSteps: Int, beats: Int) -> Double {
+    let bar = beatSteps * beats
+    var total = 0.0
+    var best = 0.0
+    for phase in 0..<bar {
+      var first = 0.0
+      total = 0
+      for n in notes {
+        let position = ((n.start - phase) % bar + bar) % bar
+        let w = Double(min(n.length, bar)) * (position % beatSteps == 0 ? 1 : 0.25)
+        total += w
+        if position < beatSteps { first += w }
+      }
+      best = max(best, first)
+    }
+    return total > 0 ? Double(beats) * best / total : 0
+  }
+}

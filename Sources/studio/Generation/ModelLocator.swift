@@ -1,0 +1,69 @@
+import Foundation
+
+/// Resolves `--model` to a model file.
+///
+/// - A value that names an existing file is that file; an existing directory means `DIR/model.safetensors`; a value
+///   containing `/` or ending in `.safetensors` is always taken as a path (and must exist).
+/// - Any other value is a model name (`irish`, `pop`, `irish-pop`, or a name given to `studio train --name`):
+///   `<models_dir>/<name>/model.safetensors` is looked up first relative to the current directory, then relative to
+///   the package root the `studio` executable was built in (the first directory above the executable that holds a
+///   `Package.swift`; e.g. `.build/release/studio` → the checkout), so an installed build finds its shipped models
+///   from anywhere.
+enum ModelLocator {
+  /// Why no model file was found.
+  struct NotFound: Error, CustomStringConvertible {
+    var model: String
+    var searched: [String]
+    var description: String {
+      "model '\(model)' not found; looked for " + searched.joined(separator: ", ")
+        + ". Train one (studio train --name \(model)) or pass a path to a .safetensors file."
+    }
+  }
+
+  /// The model file for `model`.
+  /// - Parameters:
+  ///   - modelsDirectory: `training.models_dir` (default `models`).
+  ///   - currentDirectory: where relative paths start.
+  ///   - executablePath: the running executable (for the package-root fallback), nil to skip it.
+  /// - Throws: `NotFound` listing every place looked at.
+  static func resolve(
+    _ model: String, modelsDirectory: String = "models",
+    currentDirectory: String = FileManager.default.currentDirectoryPath,
+    executablePath: String? = Bundle.main.executableURL?.resolvingSymlinksInPath().path
+  ) throws -> String {
+    let absolute = model.hasPrefix("/") ? model : currentDirectory + "/" + model
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) {
+      if !isDirectory.boolValue { return model }
+      let inside = (model.hasSuffix("/") ? model : model + "/") + "model.safetensors"
+      let insideAbsolute = (absolute.hasSuffix("/") ? absolute : absolute + "/") + "model.safetensors"
+      guard FileManager.default.fileExists(atPath: insideAbsolute) else { throw NotFound(model: model, searched: [inside]) }
+      return inside
+    }
+    if model.contains("/") || model.hasSuffix(".safetensors") || model.isEmpty {
+      throw NotFound(model: model, searched: [model])
+    }
+    var candidates: [String] = []
+    let relative = (modelsDirectory.hasSuffix("/") ? modelsDirectory : modelsDirectory + "/") + model + "/model.safetensors"
+    candidates.append(relative.hasPrefix("/") ? relative : currentDirectory + "/" + relative)
+    if !relative.hasPrefix("/"), let executablePath, let root = packageRoot(above: executablePath) {
+      candidates.append(root + "/" + relative)
+    }
+    var seen = Set<String>()
+    candidates = candidates.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.filter { seen.insert($0).inserted }
+    if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+    throw NotFound(model: model, searched: candidates)
+  }
+
+  /// The nearest directory above `executablePath` that contains `Package.swift`, searching at most 8 levels.
+  static func packageRoot(above executablePath: String) -> String? {
+    var url = URL(fileURLWithPath: executablePath).deletingLastPathComponent()
+    for _ in 0..<8 {
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+      let parent = url.deletingLastPathComponent()
+      if parent.path == url.path { break }
+      url = parent
+    }
+    return nil
+  }
+}

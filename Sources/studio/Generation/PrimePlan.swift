@@ -1,0 +1,138 @@
+import ABCParser
+import Foundation
+
+/// What the model is given before it samples freely: a template of header text the CLI fixes (`--key`, `--meter`,
+/// `--title`, `--prime`) and header lines the model fills in itself.
+///
+/// Without options the model starts from `X:n\n` and writes the whole tune, header included, in its corpus's style.
+/// With any of `--key/--meter/--title` the header follows the corpus layout `X:n\nT:…\nM:…\nL:1/8\nK:…\n`; each of
+/// `T:`, `M:` and `K:` is either fixed text or a line the model completes (it is given `M:` and samples up to the
+/// line break). `--prime TEXT` is fed as written (after `X:n\n` when it does not begin with `X:`).
+struct PrimePlan: Equatable, Sendable {
+  /// One step of the template.
+  enum Segment: Equatable, Sendable {
+    /// Characters fed to the model as they are.
+    case text(String)
+    /// The model samples until it writes a line break (inclusive).
+    case sampledLine
+  }
+
+  var segments: [Segment]
+  /// The title to write when the user fixed one (it may hold characters the model's vocabulary lacks; the model
+  /// is fed only the ones it knows).
+  var fixedTitle: String?
+
+  /// A usage problem with a priming option.
+  struct InvalidOption: Error, CustomStringConvertible {
+    var option: String
+    var message: String
+    var description: String { "\(option): \(message)" }
+  }
+
+  /// Builds the template for tune number `number`.
+  /// - Throws: `InvalidOption` for a key or meter the ABC parser rejects, a multi-line title, or `--prime` combined
+  ///   with the header options.
+  static func make(key: String?, meter: String?, title: String?, prime: String?, number: Int) throws -> PrimePlan {
+    let reference = "X:\(number)\n"
+    if let prime {
+      guard key == nil, meter == nil, title == nil else {
+        throw InvalidOption(option: "--prime", message: "cannot be combined with --key, --meter or --title; write those fields into the prime text")
+      }
+      return PrimePlan(segments: [.text(prime.hasPrefix("X:") ? prime : reference + prime)], fixedTitle: nil)
+    }
+    guard key != nil || meter != nil || title != nil else {
+      return PrimePlan(segments: [.text(reference)], fixedTitle: nil)
+    }
+    var segments: [Segment] = []
+    var fixedTitle: String?
+    if let title {
+      let trimmed = title.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
+        throw InvalidOption(option: "--title", message: "must be one non-empty line of text")
+      }
+      fixedTitle = trimmed
+      segments.append(.text(reference + "T:" + trimmed + "\n"))
+    } else {
+      segments += [.text(reference + "T:"), .sampledLine]
+    }
+    if let meter {
+      segments.append(.text("M:" + (try checkedMeter(meter)) + "\n"))
+    } else {
+      segments += [.text("M:"), .sampledLine]
+    }
+    if let key {
+      segments.append(.text("L:1/8\nK:" + (try normalizedKey(key)) + "\n"))
+    } else {
+      segments += [.text("L:1/8\nK:"), .sampledLine]
+    }
+    return PrimePlan(segments: merged(segments), fixedTitle: fixedTitle)
+  }
+
+  /// Adjacent text segments joined into one.
+  private static func merged(_ segments: [Segment]) -> [Segment] {
+    var out: [Segment] = []
+    for segment in segments {
+      if case .text(let next) = segment, case .text(let previous)? = out.last {
+        out[out.count - 1] = .text(previous + next)
+      } else {
+        out.append(segment)
+      }
+    }
+    return out
+  }
+
+  /// `--key` in the training corpus's spelling: tonic, space, capitalised mode (`G` → `G Major`, `Am` → `A Minor`,
+  /// `F#dor` → `F# Dorian`). Other forms the ABC parser accepts (`none`, `HP`, clefs) pass through unchanged.
+  /// - Throws: `InvalidOption` when the parser rejects the key.
+  static func normalizedKey(_ text: String) throws -> String {
+    let value = text.trimmingCharacters(in: .whitespaces)
+    var rest = Substring(value)
+    if let letter = rest.first, "ABCDEFGabcdefg".contains(letter) {
+      var tonic = letter.uppercased()
+      rest = rest.dropFirst()
+      if let accidental = rest.first, accidental == "#" || accidental == "b" {
+        tonic.append(accidental)
+        rest = rest.dropFirst()
+      }
+      let modeText = rest.trimmingCharacters(in: .whitespaces).lowercased()
+      let modes: [(String, String)] = [
+        ("maj", "Major"), ("ion", "Major"), ("min", "Minor"), ("aeo", "Minor"), ("dor", "Dorian"),
+        ("mix", "Mixolydian"), ("lyd", "Lydian"), ("phr", "Phrygian"), ("loc", "Locrian"),
+      ]
+      var mode: String?
+      if modeText.isEmpty {
+        mode = "Major"
+      } else if modeText == "m" {
+        mode = "Minor"
+      } else if modeText.allSatisfy(\.isLetter), let match = modes.first(where: { modeText.hasPrefix($0.0) }) {
+        mode = match.1
+      }
+      if let mode {
+        let key = tonic + " " + mode
+        try check(field: "K:" + key, option: "--key")
+        return key
+      }
+    }
+    try check(field: "K:" + value, option: "--key")
+    return value
+  }
+
+  /// `--meter` as written, after the ABC parser accepted it (`6/8`, `C|`, `3/4`, `none`).
+  /// - Throws: `InvalidOption` when the parser rejects the meter.
+  static func checkedMeter(_ text: String) throws -> String {
+    let value = text.trimmingCharacters(in: .whitespaces)
+    guard !value.isEmpty else { throw InvalidOption(option: "--meter", message: "is empty; write e.g. 6/8, 3/4 or C|") }
+    try check(field: "M:" + value, option: "--meter")
+    return value
+  }
+
+  /// Parses a one-field tune and throws the first error the parser reports on the field's line.
+  private static func check(field: String, option: String) throws {
+    guard !field.contains(where: \.isNewline) else { throw InvalidOption(option: option, message: "must be one line") }
+    let file = ABCParser().parse("X:1\n" + (field.hasPrefix("K:") ? field : field + "\nK:C") + "\n")
+    let diagnostics = ABCValidator(options: .init(strict: false)).validate(file)
+    if let error = diagnostics.first(where: { $0.severity == .error && $0.location.line == 2 }) {
+      throw InvalidOption(option: option, message: "'\(field.dropFirst(2))' is not valid ABC: \(error.message)")
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import ABCParser
+
+/// Parses and validates one generated tune and applies the rejection policy for generated text
+/// (`ABCValidator.acceptsGenerated`, abc-reference §11: no error, a `K:`, music with bars, balanced repeats, length
+/// within limits).
+struct TuneCheck: Equatable, Sendable {
+  /// True when the rejection policy accepts the tune.
+  var accepted: Bool
+  /// Why it was rejected (empty when accepted).
+  var reasons: [String]
+  /// Error-severity diagnostics of the validator.
+  var errors: Int
+  /// Warning-severity diagnostics (accepted tunes may have them; counted for statistics).
+  var warnings: Int
+  /// The first error as `line:col: message [ABCnnn]`, if any.
+  var firstError: String?
+
+  /// Checks `text`, which should hold exactly one tune.
+  init(_ text: String) {
+    let file = ABCParser().parse(text)
+    let diagnostics = ABCValidator(options: .init(strict: false)).validate(file)
+    let errorList = diagnostics.filter { $0.severity == .error }
+    errors = errorList.count
+    warnings = diagnostics.filter { $0.severity == .warning }.count
+    firstError = errorList.first.map { "\($0.location.line):\($0.location.column): \($0.message) [\($0.id.code)]" }
+    let tunes = file.tunes
+    guard let tune = tunes.first else {
+      accepted = false
+      reasons = ["no tune found (no X: line or nothing parsable)"]
+      return
+    }
+    var verdict = ABCValidator(options: .init(strict: false)).acceptsGenerated(tune)
+    if tunes.count > 1 {
+      verdict.accepted = false
+      verdict.reasons.append("the text holds \(tunes.count) tunes, expected one")
+    }
+    if errors > 0 && verdict.accepted {
+      verdict.accepted = false
+      verdict.reasons.append(firstError.map { "validator error: \($0)" } ?? "validator error")
+    }
+    accepted = verdict.accepted
+    reasons = verdict.accepted ? [] : verdict.reasons
+  }
+}
