@@ -88,6 +88,13 @@ static inline int CAlsa_event_source_client(const snd_seq_event_t *ev) { return 
 static inline int CAlsa_event_source_port(const snd_seq_event_t *ev) { return ev->source.port; }
 static inline int CAlsa_event_addr_client(const snd_seq_event_t *ev) { return ev->data.addr.client; }
 static inline int CAlsa_event_addr_port(const snd_seq_event_t *ev) { return ev->data.addr.port; }
+static inline int CAlsa_event_flags(const snd_seq_event_t *ev) { return ev->flags; }
+static inline int CAlsa_event_queue(const snd_seq_event_t *ev) { return ev->queue; }
+static inline unsigned int CAlsa_event_tick(const snd_seq_event_t *ev) { return ev->time.tick; }
+static inline int CAlsa_event_dest_client(const snd_seq_event_t *ev) { return ev->dest.client; }
+static inline int CAlsa_event_dest_port(const snd_seq_event_t *ev) { return ev->dest.port; }
+static inline int CAlsa_event_queue_control_queue(const snd_seq_event_t *ev) { return ev->data.queue.queue; }
+static inline int CAlsa_event_queue_control_value(const snd_seq_event_t *ev) { return ev->data.queue.param.value; }
 // The real-time stamp of an event received on a port with real-time time-stamping, in nanoseconds.
 static inline long long CAlsa_event_real_time_ns(const snd_seq_event_t *ev) {
   return (long long)ev->time.time.tv_sec * 1000000000LL + (long long)ev->time.time.tv_nsec;

@@ -83,7 +83,7 @@ import Testing
     for (name, cut) in [("truncated", Array(bytes.prefix(bytes.count - 10))), ("header", Array(bytes.prefix(20))),
                         ("garbage", [UInt8](repeating: 0x41, count: 64)), ("empty", [])] {
       let path = directory + "/\(name).safetensors"
-      FileManager.default.createFile(atPath: path, contents: Data(cut))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(cut))
       let error = #expect(throws: CheckpointError.self) { try Checkpoint.read(path: path) }
       #expect(error?.description.contains(path) == true, "\(name): \(String(describing: error))")
     }

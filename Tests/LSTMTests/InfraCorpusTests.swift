@@ -66,18 +66,28 @@ import Testing
   @Test func loaderErrorsNameTheFile() throws {
     let root = try InfraSupport.temporaryDirectory()
     #expect(throws: CorpusError.noPaths) { _ = try TuneCorpus.load(paths: []) }
-    #expect(throws: CorpusError.pathNotFound(root + "/missing.abc")) { _ = try TuneCorpus.load(paths: [root + "/missing.abc"]) }
+    #expect(throws: CorpusError.pathNotFound(root + "/missing.abc")) {
+      _ = try TuneCorpus.load(paths: [root + "/missing.abc"])
+    }
 
     try InfraSupport.write("", to: root + "/empty.abc")
-    #expect(throws: CorpusError.emptyFile(path: root + "/empty.abc")) { _ = try TuneCorpus.load(paths: [root + "/empty.abc"]) }
+    #expect(throws: CorpusError.emptyFile(path: root + "/empty.abc")) {
+      _ = try TuneCorpus.load(paths: [root + "/empty.abc"])
+    }
     try InfraSupport.write(" \n\t\n", to: root + "/blank.abc")
-    #expect(throws: CorpusError.emptyFile(path: root + "/blank.abc")) { _ = try TuneCorpus.load(paths: [root + "/blank.abc"]) }
+    #expect(throws: CorpusError.emptyFile(path: root + "/blank.abc")) {
+      _ = try TuneCorpus.load(paths: [root + "/blank.abc"])
+    }
     try InfraSupport.write("T:title only\nabc\n", to: root + "/notune.abc")
-    #expect(throws: CorpusError.noTunes(path: root + "/notune.abc")) { _ = try TuneCorpus.load(paths: [root + "/notune.abc"]) }
+    #expect(throws: CorpusError.noTunes(path: root + "/notune.abc")) {
+      _ = try TuneCorpus.load(paths: [root + "/notune.abc"])
+    }
 
     try FileManager.default.createDirectory(atPath: root + "/nothing", withIntermediateDirectories: true)
     try InfraSupport.write("X:1\n", to: root + "/nothing/readme.txt")
-    #expect(throws: CorpusError.noABCFiles(directory: root + "/nothing")) { _ = try TuneCorpus.load(paths: [root + "/nothing"]) }
+    #expect(throws: CorpusError.noABCFiles(directory: root + "/nothing")) {
+      _ = try TuneCorpus.load(paths: [root + "/nothing"])
+    }
 
     try InfraSupport.write("% only comments\n", to: root + "/d/a.abc")
     try InfraSupport.write("", to: root + "/d/b.abc")
@@ -118,8 +128,9 @@ import Testing
     #expect(corpus.fingerprint == "0e1352167c7da1f82c5fd7a5aafe92574d778ebb6cbee47c7f5d029ab00f94b7")
     let vocabulary = Vocabulary(tunes: corpus.tunes)
     #expect(vocabulary.count == 83)
-    #expect(vocabulary.symbols.joined()
-      == "\n !\"#'(),-./0123456789:<=>ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz|")
+    #expect(
+      vocabulary.symbols.joined()
+        == "\n !\"#'(),-./0123456789:<=>ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz|")
     let split = DatasetSplit.split(corpus.tunes, validationFraction: 0.1, seed: 0, method: .everyTenth)
     #expect(split.train.count == 724)
     #expect(split.validation.count == 80)
@@ -128,7 +139,9 @@ import Testing
   }
 
   @Test(.tags(.corpus)) func allShippedCorporaLoad() throws {
-    guard let nottingham = InfraSupport.corpusPath("nottingham"), let pop = InfraSupport.corpusPath("pop") else { return }
+    guard let nottingham = InfraSupport.corpusPath("nottingham"), let pop = InfraSupport.corpusPath("pop") else {
+      return
+    }
     let folk = try TuneCorpus.load(paths: [nottingham])
     #expect(folk.tunes.count == 1034)
     #expect(folk.sourcePaths.count == 14)
@@ -143,10 +156,14 @@ import Testing
   @Test(arguments: [
     ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
     ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-    ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-    ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-     "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    (
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    ),
+    (
+      "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+    ),
   ])
   func sha256KnownVectors(message: String, digest: String) {
     #expect(SHA256.hexDigest(Array(message.utf8)) == digest)
@@ -166,9 +183,15 @@ import Testing
     }
     #expect(SHA256.hexString(hasher.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     // Messages of 55, 56, 63, 64 bytes exercise the padding edge cases (checked against Python's hashlib).
-    #expect(SHA256.hexDigest([UInt8](repeating: 0x61, count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
-    #expect(SHA256.hexDigest([UInt8](repeating: 0x61, count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
-    #expect(SHA256.hexDigest([UInt8](repeating: 0x61, count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+    #expect(
+      SHA256.hexDigest([UInt8](repeating: 0x61, count: 55))
+        == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+    #expect(
+      SHA256.hexDigest([UInt8](repeating: 0x61, count: 56))
+        == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
+    #expect(
+      SHA256.hexDigest([UInt8](repeating: 0x61, count: 64))
+        == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
   }
 
   // MARK: - Vocabulary
@@ -176,7 +199,8 @@ import Testing
   @Test func vocabularySortsScalarsByCodePoint() throws {
     // U+212B ANGSTROM SIGN and U+00C5 are canonically equivalent Strings but distinct scalars.
     let vocabulary = Vocabulary(text: "ba\u{212B}\u{00C5}e\u{0301}\n a")
-    #expect(vocabulary.symbols.map { $0.unicodeScalars.first!.value } == [0x0A, 0x20, 0x61, 0x62, 0x65, 0xC5, 0x301, 0x212B])
+    #expect(
+      vocabulary.symbols.map { $0.unicodeScalars.first!.value } == [0x0A, 0x20, 0x61, 0x62, 0x65, 0xC5, 0x301, 0x212B])
     #expect(vocabulary.count == 8)
     #expect(vocabulary.id(of: "\u{212B}") == 7)
     #expect(vocabulary.id(of: "\u{00C5}") == 5)
@@ -216,7 +240,9 @@ import Testing
     #expect(throws: VocabularyError.invalidSymbol("ab", id: 1)) { _ = try Vocabulary(validating: ["a", "ab"]) }
     #expect(throws: VocabularyError.invalidSymbol("", id: 0)) { _ = try Vocabulary(validating: [""]) }
     #expect(throws: VocabularyError.duplicateSymbol("a", id: 2)) { _ = try Vocabulary(validating: ["a", "b", "a"]) }
-    #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(Vocabulary.self, from: Data(#"["a","bc"]"#.utf8)) }
+    #expect(throws: DecodingError.self) {
+      _ = try JSONDecoder().decode(Vocabulary.self, from: Data(#"["a","bc"]"#.utf8))
+    }
     #expect(throws: VocabularyError.self) { _ = try Vocabulary(jsonArray: #"{"a":1}"#) }
     #expect(throws: VocabularyError.self) { _ = try Vocabulary(jsonArray: #"["a",1]"#) }
     // The non-throwing initializer keeps ids aligned and never traps.
@@ -249,9 +275,13 @@ import Testing
     #expect(Set(a.train).isDisjoint(with: a.validation))
     #expect(Set(a.train + a.validation) == Set(Self.hundredTunes))
     #expect(a.validationIndices == a.validationIndices.sorted())
-    #expect(DatasetSplit.split(Self.hundredTunes, validationFraction: .nan, seed: 1, method: .seededRandom).validation.isEmpty)
+    #expect(
+      DatasetSplit.split(Self.hundredTunes, validationFraction: .nan, seed: 1, method: .seededRandom).validation.isEmpty
+    )
     #expect(DatasetSplit.split(Self.hundredTunes, validationFraction: 2, seed: 1, method: .seededRandom).train.isEmpty)
-    #expect(DatasetSplit.split([], validationFraction: 0.5, seed: 1, method: .seededRandom) == DatasetSplit(train: [], validation: [], validationIndices: []))
+    #expect(
+      DatasetSplit.split([], validationFraction: 0.5, seed: 1, method: .seededRandom)
+        == DatasetSplit(train: [], validation: [], validationIndices: []))
   }
 
   // MARK: - Training stream
@@ -310,8 +340,9 @@ import Testing
     let folk = (0..<10).map { "X:\($0)\nfolk" }
     let pop = (0..<30).map { "X:\($0)\npop" }
     let weights = TrainingStream.balancedWeights(tuneCounts: [folk.count, pop.count])
-    let stream = try TrainingStream(sources: [(folk, weights[0]), (pop, weights[1])],
-                                    vocabulary: Vocabulary(tunes: folk + pop))
+    let stream = try TrainingStream(
+      sources: [(folk, weights[0]), (pop, weights[1])],
+      vocabulary: Vocabulary(tunes: folk + pop))
     #expect(stream.tuneCopies == [20, 20])
   }
 
@@ -333,15 +364,29 @@ import Testing
     #expect(throws: TrainingStreamError.invalidWeight(source: 1, weight: -1)) {
       _ = try TrainingStream(sources: [(["X:1"], 1), (["X:1"], -1)], vocabulary: vocabulary)
     }
-    #expect(throws: TrainingStreamError.self) { _ = try TrainingStream(sources: [(["X:1"], .nan)], vocabulary: vocabulary) }
-    #expect(throws: TrainingStreamError.emptyStream) { _ = try TrainingStream(sources: [(["X:1"], 0)], vocabulary: vocabulary) }
-    #expect(throws: TrainingStreamError.emptyStream) { _ = try TrainingStream(sources: [([], 1)], vocabulary: vocabulary) }
+    #expect(throws: TrainingStreamError.self) {
+      _ = try TrainingStream(sources: [(["X:1"], .nan)], vocabulary: vocabulary)
+    }
+    #expect(throws: TrainingStreamError.invalidWeight(source: 0, weight: 1e300)) {
+      _ = try TrainingStream(sources: [(["X:1"], 1e300)], vocabulary: vocabulary)
+    }
+    let long = "X:1\n" + String(repeating: "a", count: 2_200_000)
+    #expect(throws: TrainingStreamError.streamTooLarge(tokens: 1000 * (long.utf8.count + 2))) {
+      _ = try TrainingStream(sources: [([long], 1000)], vocabulary: vocabulary)
+    }
+    #expect(throws: TrainingStreamError.emptyStream) {
+      _ = try TrainingStream(sources: [(["X:1"], 0)], vocabulary: vocabulary)
+    }
+    #expect(throws: TrainingStreamError.emptyStream) {
+      _ = try TrainingStream(sources: [([], 1)], vocabulary: vocabulary)
+    }
     #expect(throws: TrainingStreamError.separatorNotInVocabulary) {
       _ = try TrainingStream(sources: [(["ab"], 1)], vocabulary: Vocabulary(text: "ab"))
     }
-    #expect(throws: TrainingStreamError.unencodableTune(
-      source: 0, tune: 1, error: .unknownSymbol("z", line: 1, column: 3, vocabularySize: vocabulary.count)))
-    {
+    #expect(
+      throws: TrainingStreamError.unencodableTune(
+        source: 0, tune: 1, error: .unknownSymbol("z", line: 1, column: 3, vocabularySize: vocabulary.count))
+    ) {
       _ = try TrainingStream(sources: [(["X:1", "X:z"], 1)], vocabulary: vocabulary)
     }
   }
@@ -350,8 +395,10 @@ import Testing
 
   @Test func splitMix64MatchesTheReferenceSequence() {
     var generator = SplitMix64(seed: 1_234_567)
-    let expected: [UInt64] = [6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423,
-                              4_593_380_528_125_082_431, 16_408_922_859_458_223_821]
+    let expected: [UInt64] = [
+      6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423,
+      4_593_380_528_125_082_431, 16_408_922_859_458_223_821,
+    ]
     #expect((0..<5).map { _ in generator.next() } == expected)
     var restored = SplitMix64(seed: 0)
     restored.state = generator.state

@@ -28,7 +28,9 @@ import Testing
     return (0..<8).map { UInt8(truncatingIfNeeded: n >> UInt64(8 * $0)) } + h + data
   }
 
-  static func expectError(_ bytes: [UInt8], _ expected: SafeTensorsError, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectError(
+    _ bytes: [UInt8], _ expected: SafeTensorsError, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(throws: expected, sourceLocation: sourceLocation) { _ = try SafeTensorsFile.decode(bytes) }
   }
 
@@ -58,8 +60,11 @@ import Testing
   }
 
   @Test func layoutMatchesTheReferenceFormat() throws {
-    let file = SafeTensorsFile(tensors: [("b", NamedTensor(shape: [2], values: [1, 2])),
-                                         ("a", NamedTensor(shape: [1], values: [3]))], metadata: ["k": "v"])
+    let file = SafeTensorsFile(
+      tensors: [
+        ("b", NamedTensor(shape: [2], values: [1, 2])),
+        ("a", NamedTensor(shape: [1], values: [3])),
+      ], metadata: ["k": "v"])
     let bytes = file.encoded(dtype: .f32)
     let n = Int(bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) })
     #expect(n % 8 == 0, "header padded to a multiple of 8")
@@ -76,8 +81,9 @@ import Testing
     let bytes = file.encoded(dtype: .f16)
     #expect(!String(decoding: bytes, as: UTF8.self).contains("__metadata__"))
     #expect(try SafeTensorsFile.decode(bytes).metadata.isEmpty)
-    let nullMetadata = Self.rawFile(header: #"{"__metadata__":null,"x":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}"#,
-                                    data: [0, 0, 0x80, 0x3F])
+    let nullMetadata = Self.rawFile(
+      header: #"{"__metadata__":null,"x":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}"#,
+      data: [0, 0, 0x80, 0x3F])
     #expect(try SafeTensorsFile.decode(nullMetadata)["x"]?.values == [1])
   }
 
@@ -92,7 +98,8 @@ import Testing
 
   @Test func unknownEntryKeysAreIgnoredAndEscapesDecoded() throws {
     let bytes = Self.rawFile(
-      header: #"{"__metadata__":{"t\u00e9\n":"\ud83c\udfb5"},"x":{"dtype":"BF16","shape":[1],"data_offsets":[0,2],"extra":[1,{"a":null}]}}"#,
+      header:
+        #"{"__metadata__":{"t\u00e9\n":"\ud83c\udfb5"},"x":{"dtype":"BF16","shape":[1],"data_offsets":[0,2],"extra":[1,{"a":null}]}}"#,
       data: [0x80, 0x3F])
     let file = try SafeTensorsFile.decode(bytes)
     #expect(file.metadata == ["té\n": "🎵"])
@@ -216,7 +223,8 @@ import Testing
     #expect(HalfPrecision.bfloat16Bits(from: -.infinity) == 0xFF80)
     #expect(HalfPrecision.bfloat16Bits(from: Float(bitPattern: 0x0001_8000)) == 0x0002)  // subnormal tie
     #expect(HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16Bits(from: .nan)).isNaN)
-    #expect(HalfPrecision.bfloat16Bits(from: Float(bitPattern: 0x7F80_0001)) & 0x7FC0 == 0x7FC0, "signalling NaN quieted")
+    #expect(
+      HalfPrecision.bfloat16Bits(from: Float(bitPattern: 0x7F80_0001)) & 0x7FC0 == 0x7FC0, "signalling NaN quieted")
   }
 
   // MARK: - Malformed files
@@ -227,11 +235,14 @@ import Testing
   }
 
   @Test func rejectsHeaderLengthBeyondFile() {
-    Self.expectError(Self.rawFile(header: "{}", headerLength: 1000), .headerLengthBeyondFile(headerLength: 1000, fileSize: 10))
-    Self.expectError(Self.rawFile(header: "", headerLength: UInt64.max),
-                     .headerTooLarge(headerLength: UInt64.max, limit: SafeTensorsFile.maximumHeaderLength))
-    Self.expectError(Self.rawFile(header: "", headerLength: 1 << 63),
-                     .headerTooLarge(headerLength: 1 << 63, limit: SafeTensorsFile.maximumHeaderLength))
+    Self.expectError(
+      Self.rawFile(header: "{}", headerLength: 1000), .headerLengthBeyondFile(headerLength: 1000, fileSize: 10))
+    Self.expectError(
+      Self.rawFile(header: "", headerLength: UInt64.max),
+      .headerTooLarge(headerLength: UInt64.max, limit: SafeTensorsFile.maximumHeaderLength))
+    Self.expectError(
+      Self.rawFile(header: "", headerLength: 1 << 63),
+      .headerTooLarge(headerLength: 1 << 63, limit: SafeTensorsFile.maximumHeaderLength))
   }
 
   @Test func truncatedFilesNameTheTensorThatIsCut() throws {
@@ -242,7 +253,8 @@ import Testing
     }
     // Cut inside the header.
     #expect(throws: SafeTensorsError.self) { _ = try SafeTensorsFile.decode(Array(bytes.prefix(40))) }
-    if case .headerLengthBeyondFile? = Self.decodeError(Array(bytes.prefix(40))) {} else {
+    if case .headerLengthBeyondFile? = Self.decodeError(Array(bytes.prefix(40))) {
+    } else {
       Issue.record("expected headerLengthBeyondFile")
     }
   }
@@ -272,7 +284,8 @@ import Testing
       return
     }
     let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
-    guard case .invalidHeaderJSON(_, let reason)? = Self.decodeError(Self.rawFile(header: #"{"a":"# + deep + "}")) else {
+    guard case .invalidHeaderJSON(_, let reason)? = Self.decodeError(Self.rawFile(header: #"{"a":"# + deep + "}"))
+    else {
       Issue.record("expected invalidHeaderJSON for deep nesting")
       return
     }
@@ -282,48 +295,73 @@ import Testing
   @Test func rejectsStructuralProblemsNamingTheTensor() {
     let f32x2: [UInt8] = [0, 0, 0x80, 0x3F, 0, 0, 0, 0x40]
     Self.expectError(Self.rawFile(header: "[]"), .headerNotAnObject(found: "array"))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F12","shape":[2],"data_offsets":[0,8]}}"#, data: f32x2),
-                     .unknownDType(tensor: "w", dtype: "F12"))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, data: f32x2),
-                     .unsupportedDType(tensor: "w", dtype: "I64"))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, data: f32x2),
-                     .offsetsOutOfRange(tensor: "w", begin: 0, end: 16, dataSize: 8))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, data: f32x2),
-                     .reversedOffsets(tensor: "w", begin: 8, end: 0))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,8]}}"#, data: f32x2),
-                     .sizeMismatch(tensor: "w", dtype: "F32", shape: [2, 3], expectedBytes: 24, begin: 0, end: 8))
     Self.expectError(
-      Self.rawFile(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
-                   data: f32x2),
+      Self.rawFile(header: #"{"w":{"dtype":"F12","shape":[2],"data_offsets":[0,8]}}"#, data: f32x2),
+      .unknownDType(tensor: "w", dtype: "F12"))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, data: f32x2),
+      .unsupportedDType(tensor: "w", dtype: "I64"))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, data: f32x2),
+      .offsetsOutOfRange(tensor: "w", begin: 0, end: 16, dataSize: 8))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}"#, data: f32x2),
+      .reversedOffsets(tensor: "w", begin: 8, end: 0))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,8]}}"#, data: f32x2),
+      .sizeMismatch(tensor: "w", dtype: "F32", shape: [2, 3], expectedBytes: 24, begin: 0, end: 8))
+    Self.expectError(
+      Self.rawFile(
+        header:
+          #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+        data: f32x2),
       .overlappingTensors(tensor: "b", begin: 4, end: 8, other: "a", otherBegin: 0, otherEnd: 8))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: f32x2),
-                     .unusedBytes(start: 0, end: 4, dataSize: 8))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: f32x2),
-                     .unusedBytes(start: 4, end: 8, dataSize: 8))
     Self.expectError(
-      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
-                   data: f32x2),
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: f32x2),
+      .unusedBytes(start: 0, end: 4, dataSize: 8))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: f32x2),
+      .unusedBytes(start: 4, end: 8, dataSize: 8))
+    Self.expectError(
+      Self.rawFile(
+        header:
+          #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+        data: f32x2),
       .duplicateEntry(name: "w"))
-    Self.expectError(Self.rawFile(header: #"{"__metadata__":{"k":1}}"#), .invalidMetadata(key: "k", reason: "value must be a string, found number"))
-    Self.expectError(Self.rawFile(header: #"{"__metadata__":[]}"#), .invalidMetadata(key: nil, reason: "must be an object of strings, found array"))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2]}}"#, data: f32x2),
-                     .invalidTensorEntry(tensor: "w", reason: "missing \"data_offsets\""))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#, data: f32x2),
-                     .invalidTensorEntry(tensor: "w", reason: "\"shape\" must be an array of non-negative integers, found -2"))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}}"#, data: f32x2),
-                     .invalidTensorEntry(tensor: "w", reason: "\"shape\" must be an array of non-negative integers, found 2.0"))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,99999999999999999999]}}"#, data: f32x2),
-                     .invalidTensorEntry(tensor: "w", reason: "\"data_offsets\" must be two non-negative integers [begin, end]"))
-    Self.expectError(Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#, data: f32x2),
-                     .sizeOverflow(tensor: "w", shape: [4_611_686_018_427_387_904, 4]))
-    Self.expectError(Self.rawFile(header: #"{"w":[]}"#), .invalidTensorEntry(tensor: "w", reason: "entry must be an object, found array"))
+    Self.expectError(
+      Self.rawFile(header: #"{"__metadata__":{"k":1}}"#),
+      .invalidMetadata(key: "k", reason: "value must be a string, found number"))
+    Self.expectError(
+      Self.rawFile(header: #"{"__metadata__":[]}"#),
+      .invalidMetadata(key: nil, reason: "must be an object of strings, found array"))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2]}}"#, data: f32x2),
+      .invalidTensorEntry(tensor: "w", reason: "missing \"data_offsets\""))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#, data: f32x2),
+      .invalidTensorEntry(tensor: "w", reason: "\"shape\" must be an array of non-negative integers, found -2"))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}}"#, data: f32x2),
+      .invalidTensorEntry(tensor: "w", reason: "\"shape\" must be an array of non-negative integers, found 2.0"))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,99999999999999999999]}}"#, data: f32x2),
+      .invalidTensorEntry(tensor: "w", reason: "\"data_offsets\" must be two non-negative integers [begin, end]"))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#, data: f32x2),
+      .sizeOverflow(tensor: "w", shape: [4_611_686_018_427_387_904, 4]))
+    Self.expectError(
+      Self.rawFile(header: #"{"w":[]}"#),
+      .invalidTensorEntry(tensor: "w", reason: "entry must be an object, found array"))
   }
 
   @Test func errorDescriptionsNameTensorAndNumbers() {
-    let e = SafeTensorsError.inFile(path: "m.safetensors", error: .sizeMismatch(
-      tensor: "fc.weight", dtype: "F16", shape: [83, 256], expectedBytes: 42496, begin: 0, end: 100))
-    #expect(e.description == "m.safetensors: error: tensor 'fc.weight': data_offsets [0, 100] hold 100 bytes, "
-      + "but shape [83, 256] of F16 needs 42496")
+    let e = SafeTensorsError.inFile(
+      path: "m.safetensors",
+      error: .sizeMismatch(
+        tensor: "fc.weight", dtype: "F16", shape: [83, 256], expectedBytes: 42496, begin: 0, end: 100))
+    #expect(
+      e.description == "m.safetensors: error: tensor 'fc.weight': data_offsets [0, 100] hold 100 bytes, "
+        + "but shape [83, 256] of F16 needs 42496")
     #expect(SafeTensorsError.headerLengthBeyondFile(headerLength: 1000, fileSize: 10).description.contains("1000"))
   }
 
@@ -374,7 +412,9 @@ import Testing
     }
     var duplicate = Self.sampleFile()
     duplicate.tensors.append(duplicate.tensors[0])
-    #expect(throws: SafeTensorsError.duplicateEntry(name: "embedding.weight")) { try duplicate.write(to: path, dtype: .f32) }
+    #expect(throws: SafeTensorsError.duplicateEntry(name: "embedding.weight")) {
+      try duplicate.write(to: path, dtype: .f32)
+    }
     var reserved = Self.sampleFile()
     reserved.tensors.append(("__metadata__", NamedTensor(shape: [], values: [1])))
     #expect(throws: SafeTensorsError.invalidTensorName("__metadata__")) { try reserved.write(to: path, dtype: .f32) }
@@ -401,7 +441,10 @@ import Testing
       _ = try SafeTensorsFile.read(path: directory + "/missing.safetensors")
       Issue.record("expected an error")
     } catch {
-      guard case .io(let io) = error else { Issue.record("expected io, got \(error)"); return }
+      guard case .io(let io) = error else {
+        Issue.record("expected io, got \(error)")
+        return
+      }
       #expect(io.code == ENOENT)
     }
     let path = directory + "/bad.safetensors"
@@ -409,7 +452,8 @@ import Testing
     #expect(throws: SafeTensorsError.inFile(path: path, error: .fileTooShort(fileSize: 3))) {
       _ = try SafeTensorsFile.read(path: path)
     }
-    #expect(SafeTensorsError.inFile(path: path, error: .fileTooShort(fileSize: 3)).description.hasPrefix(path + ": error: "))
+    #expect(
+      SafeTensorsError.inFile(path: path, error: .fileTooShort(fileSize: 3)).description.hasPrefix(path + ": error: "))
   }
 
   // MARK: - PyTorch interop
@@ -482,14 +526,20 @@ import Testing
         return
       }
       let result = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-      guard case .object(let meta)? = result["__metadata__"] else { Issue.record("no metadata"); return }
+      guard case .object(let meta)? = result["__metadata__"] else {
+        Issue.record("no metadata")
+        return
+      }
       var metadata: [String: String] = [:]
       for (key, value) in meta { if case .string(let s) = value { metadata[key] = s } }
       #expect(metadata == file.metadata)
       #expect(Set(result.keys) == Set(file.names + ["__metadata__"]))
       let decoded = try SafeTensorsFile.decode(file.encoded(dtype: dtype))
       for (name, tensor) in file.tensors {
-        guard case .object(let entry)? = result[name] else { Issue.record("python lacks \(name)"); continue }
+        guard case .object(let entry)? = result[name] else {
+          Issue.record("python lacks \(name)")
+          continue
+        }
         let e = Dictionary(entry.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         guard case .array(let bits)? = e["bits"], case .array(let shape)? = e["shape"] else { continue }
         #expect(shape.compactMap(\.nonNegativeInt) == tensor.shape, "\(name) shape")
@@ -509,14 +559,29 @@ import Testing
     let bits = JSONValue.array(values.map { .integer(Int(Int32(bitPattern: $0.bitPattern))) })
     var jobs: [JSONValue] = []
     for dtype in TensorDType.allCases {
-      jobs.append(.object([
-        ("path", .string(directory + "/torch-\(dtype.rawValue).safetensors")),
-        ("tensors", .object([
-          ("w", .object([("dtype", .string(dtype.rawValue)), ("shape", .array([.integer(1), .integer(values.count)])), ("bits", bits)])),
-          ("b", .object([("dtype", .string(dtype.rawValue)), ("shape", .array([.integer(values.count)])), ("bits", bits)])),
-        ])),
-        ("metadata", .object([("vocab", .string("[\"a\",\"é\"]")), ("format", .string("studio-charlstm-v1"))])),
-      ]))
+      jobs.append(
+        .object([
+          ("path", .string(directory + "/torch-\(dtype.rawValue).safetensors")),
+          (
+            "tensors",
+            .object([
+              (
+                "w",
+                .object([
+                  ("dtype", .string(dtype.rawValue)), ("shape", .array([.integer(1), .integer(values.count)])),
+                  ("bits", bits),
+                ])
+              ),
+              (
+                "b",
+                .object([
+                  ("dtype", .string(dtype.rawValue)), ("shape", .array([.integer(values.count)])), ("bits", bits),
+                ])
+              ),
+            ])
+          ),
+          ("metadata", .object([("vocab", .string("[\"a\",\"é\"]")), ("format", .string("studio-charlstm-v1"))])),
+        ]))
     }
     let specPath = directory + "/jobs.json"
     try InfraSupport.write(JSONValue.array(jobs).serialized, to: specPath)
@@ -527,8 +592,9 @@ import Testing
       #expect(file.storedDTypes["w"] == dtype.rawValue)
       #expect(file["w"]?.shape == [1, values.count])
       // PyTorch rounds float32 → f16/bf16 itself; our reader must give exactly our own rounding of the same values.
-      let ours = try SafeTensorsFile.decode(SafeTensorsFile(tensors: [("w", NamedTensor(shape: [values.count], values: values))])
-        .encoded(dtype: dtype))["w"]?.values
+      let ours = try SafeTensorsFile.decode(
+        SafeTensorsFile(tensors: [("w", NamedTensor(shape: [values.count], values: values))])
+          .encoded(dtype: dtype))["w"]?.values
       #expect(file["w"]?.values.map(\.bitPattern) == ours?.map(\.bitPattern), "\(dtype)")
       #expect(file["b"]?.values.map(\.bitPattern) == ours?.map(\.bitPattern), "\(dtype)")
     }

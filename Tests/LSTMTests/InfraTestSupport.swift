@@ -36,7 +36,8 @@ enum InfraSupport {
 
   /// A Python interpreter: `$TORCH_PYTHON`, else `/tmp/torchenv/bin/python` (the lead's PyTorch venv), if present.
   static var torchPython: String? {
-    if let env = ProcessInfo.processInfo.environment["TORCH_PYTHON"], FileManager.default.isExecutableFile(atPath: env) {
+    if let env = ProcessInfo.processInfo.environment["TORCH_PYTHON"], FileManager.default.isExecutableFile(atPath: env)
+    {
       return env
     }
     let venv = "/tmp/torchenv/bin/python"
@@ -46,7 +47,8 @@ enum InfraSupport {
   /// Any Python 3 interpreter (the torch venv's, or the system's).
   static var anyPython: String? {
     if let torchPython { return torchPython }
-    for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"] where FileManager.default.isExecutableFile(atPath: candidate) {
+    for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"]
+    where FileManager.default.isExecutableFile(atPath: candidate) {
       return candidate
     }
     return nil
@@ -68,7 +70,9 @@ enum InfraSupport {
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
   }
 }
 

@@ -97,7 +97,9 @@ import Testing
     while i < bytes.count {
       guard bytes.count - i >= 12 else { throw ReaderError(description: "truncated record header at \(i)") }
       let length = Int((0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[i + $1]) << UInt64(8 * $1) })
-      guard u32(i + 8) == bitwiseCRC32C(bytes[i..<(i + 8)]) else { throw ReaderError(description: "length CRC at \(i)") }
+      guard u32(i + 8) == bitwiseCRC32C(bytes[i..<(i + 8)]) else {
+        throw ReaderError(description: "length CRC at \(i)")
+      }
       guard bytes.count - i - 12 >= length + 4 else { throw ReaderError(description: "truncated record at \(i)") }
       let data = bytes[(i + 12)..<(i + 12 + length)]
       guard u32(i + 12 + length) == bitwiseCRC32C(data) else { throw ReaderError(description: "data CRC at \(i)") }
@@ -233,7 +235,8 @@ import Testing
   @Test(.timeLimit(.minutes(1)))
   func pythonReadsTheEventFile() throws {
     let tensorBoardPython = ProcessInfo.processInfo.environment["TENSORBOARD_PYTHON"] ?? "/tmp/tbenv/bin/python"
-    let python = FileManager.default.isExecutableFile(atPath: tensorBoardPython) ? tensorBoardPython : InfraSupport.anyPython
+    let python =
+      FileManager.default.isExecutableFile(atPath: tensorBoardPython) ? tensorBoardPython : InfraSupport.anyPython
     guard let python else {
       print("skipping python event-file check: no python3 found")
       return
@@ -242,8 +245,9 @@ import Testing
     let tracker = try RunTracker(directory: directory, runName: "py", wallClock: Self.clock())
     for step in 1...5 { try tracker.log(step: step * 10, scalars: ["train_loss": 5.0 / Double(step), "val_bpc": 2.5]) }
     tracker.close()
-    let (status, out, err) = try InfraSupport.runPython(python, script: Self.pythonEventReader,
-                                                        arguments: [try #require(tracker.eventFilePath)])
+    let (status, out, err) = try InfraSupport.runPython(
+      python, script: Self.pythonEventReader,
+      arguments: [try #require(tracker.eventFilePath)])
     try #require(status == 0, "python reader failed: \(err)")
     let lines = out.split(separator: "\n").map(String.init)
     guard case .array(let events)? = try? JSONValue.parse(lines[0]) else {
@@ -251,12 +255,22 @@ import Testing
       return
     }
     #expect(events.count == 11)
-    #expect(events.first == .object([("step", .number("0")), ("wall_time", .number("1700000000.25")),
-                                     ("file_version", .string("brain.Event:2"))]))
-    #expect(events.last == .object([("step", .number("50")), ("wall_time", .number("1700000002.75")),
-                                    ("values", .array([.array([.string("val_bpc"), .number("2.5")])]))]))
+    #expect(
+      events.first
+        == .object([
+          ("step", .number("0")), ("wall_time", .number("1700000000.25")),
+          ("file_version", .string("brain.Event:2")),
+        ]))
+    #expect(
+      events.last
+        == .object([
+          ("step", .number("50")), ("wall_time", .number("1700000002.75")),
+          ("values", .array([.array([.string("val_bpc"), .number("2.5")])])),
+        ]))
     if lines.count > 1, lines[1].hasPrefix("NO-TENSORBOARD") {
-      print("skipping TensorBoard EventAccumulator check (\(lines[1])); set TENSORBOARD_PYTHON to a python with tensorboard")
+      print(
+        "skipping TensorBoard EventAccumulator check (\(lines[1])); set TENSORBOARD_PYTHON to a python with tensorboard"
+      )
     } else if lines.count > 1 {
       // TensorBoard itself loaded the run directory.
       guard case .object(let scalars)? = try? JSONValue.parse(lines[1]) else {
@@ -280,10 +294,11 @@ import Testing
     let tracker = try RunTracker(directory: directory + "/", runName: "m", wallClock: Self.clock())
     try tracker.log(step: 0, scalars: ["train_loss": 4.5, "lr": 1e-5, "grad_norm": .nan])
     try tracker.log(step: 1, scalars: [:])
-    #expect(try Self.lines(tracker.metricsPath) == [
-      #"{"step":0,"wall_time":1700000000.75,"grad_norm":null,"lr":1e-05,"train_loss":4.5}"#,
-      #"{"step":1,"wall_time":1700000001.25}"#,
-    ])
+    #expect(
+      try Self.lines(tracker.metricsPath) == [
+        #"{"step":0,"wall_time":1700000000.75,"grad_norm":null,"lr":1e-05,"train_loss":4.5}"#,
+        #"{"step":1,"wall_time":1700000001.25}"#,
+      ])
     #expect(throws: TrackingError.invalidMetricName("step")) { try tracker.log(step: 2, scalars: ["step": 1]) }
     #expect(throws: TrackingError.invalidMetricName("")) { try tracker.log(step: 2, scalars: ["": 1]) }
     tracker.close()
@@ -310,8 +325,9 @@ import Testing
     handle.write(Data(#"{"step":11,"wall_ti"#.utf8))
     try handle.close()
 
-    let resumed = try RunTracker(directory: directory, runName: "r", options: .init(resumeFromStep: 5),
-                                 wallClock: Self.clock())
+    let resumed = try RunTracker(
+      directory: directory, runName: "r", options: .init(resumeFromStep: 5),
+      wallClock: Self.clock())
     #expect(resumed.droppedLines == 1)
     #expect(resumed.history(of: "train_loss").map(\.step) == [1, 2, 3, 4, 5])
     try resumed.log(step: 6, scalars: ["train_loss": 60])
@@ -333,12 +349,18 @@ import Testing
 
   @Test func optionsCanTurnOutputsOff() throws {
     let directory = try InfraSupport.temporaryDirectory()
-    let tracker = try RunTracker(directory: directory, runName: "quiet",
-                                 options: .init(jsonLines: false, tensorBoard: false))
+    // Leftovers of an earlier run with the same name are cleared by a fresh tracker.
+    for stale in ["metrics.jsonl", "loss.svg", "events.out.tfevents.1.old"] {
+      try InfraSupport.write("stale", to: directory + "/" + stale)
+    }
+    let tracker = try RunTracker(
+      directory: directory, runName: "quiet",
+      options: .init(jsonLines: false, tensorBoard: false))
     try tracker.log(step: 1, scalars: ["train_loss": 1])
     try tracker.writeLossCurveSVG()
     tracker.close()
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["loss.svg"])
+    #expect(try String(contentsOfFile: directory + "/loss.svg", encoding: .utf8).contains("quiet: loss"))
     #expect(tracker.eventFilePath == nil)
   }
 
@@ -354,8 +376,10 @@ import Testing
   static func elements(ofXML text: String) throws -> [String] {
     final class Collector: NSObject, XMLParserDelegate {
       var names: [String] = []
-      func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                  attributes: [String: String] = [:]) { names.append(name) }
+      func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+      ) { names.append(name) }
     }
     let parser = XMLParser(data: Data(text.utf8))
     let collector = Collector()
@@ -371,7 +395,9 @@ import Testing
     let tracker = try RunTracker(directory: directory, runName: "irish <small> & co", wallClock: Self.clock())
     for step in stride(from: 10, through: 2000, by: 10) {
       try tracker.log(step: step, scalars: ["train_loss": 3.0 * exp(-Double(step) / 500) + 1.1])
-      if step % 200 == 0 { try tracker.log(step: step, scalars: ["val_bpc": step == 1200 ? 1.61 : 1.7 + Double(step) / 1e5]) }
+      if step % 200 == 0 {
+        try tracker.log(step: step, scalars: ["val_bpc": step == 1200 ? 1.61 : 1.7 + Double(step) / 1e5])
+      }
     }
     try tracker.log(step: 2010, scalars: ["train_loss": .nan])
     try tracker.writeLossCurveSVG()
@@ -397,7 +423,9 @@ import Testing
     let empty = LossCurveChart(title: "none", yLabel: "y", series: []).svg()
     #expect(try Self.elements(ofXML: empty).contains("text"))
     #expect(empty.contains("no data"))
-    let flat = LossCurveChart(title: "flat", yLabel: "y", series: [.init(label: "a", color: "red", points: [(5, 2), (5, 2)])]).svg()
+    let flat = LossCurveChart(
+      title: "flat", yLabel: "y", series: [.init(label: "a", color: "red", points: [(5, 2), (5, 2)])]
+    ).svg()
     #expect(try Self.elements(ofXML: flat).contains("path"))
     #expect(!flat.contains("nan") && !flat.contains("inf"))
     let many = (0..<50_000).map { (step: $0, value: sin(Double($0) / 1000)) }

@@ -11,7 +11,7 @@ enum CorpusCheck {
     var counts: [String: (Int, Diagnostic.Severity)] = [:]
     var tunesWithErrors = 0
     var examples: [String: String] = [:]
-    let validator = DevValidator()
+    let validator = ABCValidator()
     for path in paths {
       for file in CorpusFiles.list(path) {
         guard let data = FileManager.default.contents(atPath: file) else { continue }

@@ -44,3 +44,7 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
 
   public var description: String { "\(start)-\(end)" }
 }
+
+/// `SourceLocation` under a name that does not clash with swift-testing's `Testing.SourceLocation` (the module
+/// `ABCParser` also has a type `ABCParser`, so `ABCParser.SourceLocation` cannot disambiguate).
+public typealias ABCSourceLocation = SourceLocation

@@ -24,22 +24,8 @@ public struct ABCValidator: Sendable {
   public func validate(_ file: ABCFile) -> [Diagnostic] {
     let strict = options.strict || ABCValidator.versionIsStrict(file.versionLine)
     var out = file.diagnostics.map { adjust($0, strict: strict) }
-    var firstByNumber: [Int: ABCTune] = [:]
-    for tune in file.tunes {
-      out.append(contentsOf: validate(tune, strict: strict))
-      if let x = tune.referenceNumber {
-        if let first = firstByNumber[x] {
-          out.append(
-            Diagnostic(
-              id: .duplicateReferenceNumber, severity: DiagnosticID.duplicateReferenceNumber.severity(strict: strict),
-              location: tune.location, length: 2,
-              message: "X:\(x) is used by tunes \(first.index + 1) and \(tune.index + 1); select by ordinal with --index",
-              hint: "give every tune its own X: number", tuneIndex: tune.index))
-        } else {
-          firstByNumber[x] = tune
-        }
-      }
-    }
+    for tune in file.tunes { out.append(contentsOf: validate(tune, strict: strict)) }
+    out.append(contentsOf: ABCValidator.duplicateReferenceNumbers(file, strict: strict))
     return out.sorted { ($0.location.offset, $0.id.rawValue) < ($1.location.offset, $1.id.rawValue) }
   }
 

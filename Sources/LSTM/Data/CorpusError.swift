@@ -28,7 +28,8 @@ public enum CorpusError: Error, Equatable, Sendable, CustomStringConvertible {
     case .noABCFiles(let directory):
       return "\(directory): error: directory contains no .abc files (searched recursively)"
     case .invalidUTF8(let path, let line, let column):
-      return "\(path):\(line):\(column): error: invalid UTF-8; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+      return
+        "\(path):\(line):\(column): error: invalid UTF-8; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)"
     case .emptyFile(let path):
       return "\(path): error: the file is empty"
     case .noTunes(let path):

@@ -24,16 +24,18 @@ public struct TrainingStream: Sendable {
 
   /// Builds the weighted stream.
   /// - Parameters:
-  ///   - sources: tunes and weight per corpus (weights finite and ≥ 0).
+  ///   - sources: tunes and weight per corpus (weights finite, `0...maximumWeight`).
   ///   - vocabulary: encodes the text; it must contain every scalar of the tunes and "\n".
   ///   - seed: drives the choice of extra copies for fractional weights and the shuffle.
   ///   - shuffle: interleave all copies in a seeded random order instead of source order.
   /// - Throws: `TrainingStreamError` for a bad weight, an unencodable tune or an empty result.
-  public init(sources: [(tunes: [String], weight: Double)], vocabulary: Vocabulary, seed: UInt64 = 0,
-              shuffle: Bool = false) throws(TrainingStreamError)
-  {
+  public init(
+    sources: [(tunes: [String], weight: Double)], vocabulary: Vocabulary, seed: UInt64 = 0,
+    shuffle: Bool = false
+  ) throws(TrainingStreamError) {
     guard !sources.isEmpty else { throw .noSources }
-    for (index, source) in sources.enumerated() where !source.weight.isFinite || source.weight < 0 {
+    for (index, source) in sources.enumerated()
+    where !source.weight.isFinite || source.weight < 0 || source.weight > TrainingStream.maximumWeight {
       throw .invalidWeight(source: index, weight: source.weight)
     }
     guard let newline = vocabulary.id(of: "\n") else { throw .separatorNotInVocabulary }
@@ -73,6 +75,8 @@ public struct TrainingStream: Sendable {
       tuneCopies.append(max(0, whole * n + max(0, extra)))
     }
     guard !copies.isEmpty else { throw .emptyStream }
+    let projected = copies.reduce(0) { $0 + encoded[$1.source][$1.tune].count + 2 }
+    guard projected <= TrainingStream.maximumTokens else { throw .streamTooLarge(tokens: projected) }
     if shuffle {
       var shuffler = SplitMix64(seed: seed ^ 0x5348_5546_464C_4521)  // "SHUFFLE!": independent of the sampling draw
       for i in stride(from: copies.count - 1, to: 0, by: -1) {
@@ -82,7 +86,7 @@ public struct TrainingStream: Sendable {
 
     sourceTokenCounts = [Int](repeating: 0, count: sources.count)
     var tokens: [Int32] = []
-    tokens.reserveCapacity(copies.reduce(0) { $0 + encoded[$1.source][$1.tune].count + 2 })
+    tokens.reserveCapacity(projected)
     for (index, copy) in copies.enumerated() {
       if index > 0 { tokens += [newline, newline] }
       tokens += encoded[copy.source][copy.tune]
@@ -90,6 +94,11 @@ public struct TrainingStream: Sendable {
     }
     self.tokens = tokens
   }
+
+  /// The largest accepted weight (a repeat factor; more only makes a corpus dominate and memory explode).
+  public static let maximumWeight = 1000.0
+  /// The largest stream, in tokens (`Int32` positions; 8 GB of ids).
+  public static let maximumTokens = Int(Int32.max)
 
   /// Weights that give every non-empty corpus the same number of tune copies while keeping the total near the
   /// combined size: `wᵢ = (N / k) / nᵢ` for `N` tunes in `k` non-empty corpora; 0 for an empty corpus.

@@ -20,7 +20,8 @@ public struct TuneCorpus: Sendable, Equatable {
   /// fingerprints mean the model saw the same text, whatever the files' line ends or names.
   public var fingerprint: String
 
-  /// A corpus from tunes already in memory (they are used as given, not normalised).
+  /// A corpus from tunes already in memory (they are used as given, not normalised). Without `tuneCounts`, a single
+  /// source path is credited with all tunes and several paths get no counts.
   public init(tunes: [String], sourcePaths: [String] = [], tuneCounts: [Int]? = nil, skippedPaths: [String] = []) {
     self.tunes = tunes
     self.sourcePaths = sourcePaths
@@ -155,7 +156,8 @@ public struct TuneCorpus: Sendable, Equatable {
       case .error:
         var line = 1
         var lineStart = 0
-        for i in 0..<offset where bytes[i] == 0x0A || (bytes[i] == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) {
+        for i in 0..<offset
+        where bytes[i] == 0x0A || (bytes[i] == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) {
           line += 1
           lineStart = i + 1
         }
@@ -188,8 +190,9 @@ public struct TuneCorpus: Sendable, Equatable {
       if i < n {
         i += (bytes[i] == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A) ? 2 : 1
       }
-      while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0B
-        || bytes[end - 1] == 0x0C
+      while end > start,
+        bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0B
+          || bytes[end - 1] == 0x0C
       {
         end -= 1
       }

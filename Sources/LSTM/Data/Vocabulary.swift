@@ -187,7 +187,9 @@ extension Vocabulary {
     } catch {
       throw .invalidJSON(reason: "byte \(error.offset): \(error.message)")
     }
-    guard case .array(let elements) = value else { throw .invalidJSON(reason: "expected an array, found \(value.kindName)") }
+    guard case .array(let elements) = value else {
+      throw .invalidJSON(reason: "expected an array, found \(value.kindName)")
+    }
     var symbols: [String] = []
     for (index, element) in elements.enumerated() {
       guard case .string(let s) = element else {

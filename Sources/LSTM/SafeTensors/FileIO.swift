@@ -41,7 +41,8 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileIO
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     } catch {
-      throw FileIOError(operation: "create directory", path: directory, code: 0, reason: "\(error.localizedDescription)")
+      throw FileIOError(
+        operation: "create directory", path: directory, code: 0, reason: "\(error.localizedDescription)")
     }
   } else if !isDirectory.boolValue {
     throw FileIOError(operation: "create directory", path: directory, code: ENOTDIR, reason: "a file is in the way")
@@ -98,8 +99,9 @@ func readWholeFile(at path: String) throws(FileIOError) -> [UInt8] {
   guard fstat(fd, &info) == 0 else { throw .fromErrno("stat", path) }
   guard (info.st_mode & S_IFMT) == S_IFREG else {
     let isDir = (info.st_mode & S_IFMT) == S_IFDIR
-    throw FileIOError(operation: "read", path: path, code: isDir ? EISDIR : EINVAL,
-                      reason: isDir ? "it is a directory" : "it is not a regular file")
+    throw FileIOError(
+      operation: "read", path: path, code: isDir ? EISDIR : EINVAL,
+      reason: isDir ? "it is a directory" : "it is not a regular file")
   }
   var bytes: [UInt8] = []
   bytes.reserveCapacity(max(0, Int(info.st_size)))

@@ -121,9 +121,15 @@ private struct JSONParser {
     case UInt8(ascii: "{"): return try parseObject()
     case UInt8(ascii: "["): return try parseArray()
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-    case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-    case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+    case UInt8(ascii: "t"):
+      try expectLiteral("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expectLiteral("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expectLiteral("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
     default: throw fail("unexpected character \(describe(bytes[index]))")
     }
@@ -222,13 +228,17 @@ private struct JSONParser {
     }
     if index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") {
       index += 1
-      guard index < bytes.endIndex, isDigit(bytes[index]) else { throw fail("invalid number: digit expected after '.'") }
+      guard index < bytes.endIndex, isDigit(bytes[index]) else {
+        throw fail("invalid number: digit expected after '.'")
+      }
       while index < bytes.endIndex, isDigit(bytes[index]) { index += 1 }
     }
     if index < bytes.endIndex, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
       index += 1
       if index < bytes.endIndex, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-      guard index < bytes.endIndex, isDigit(bytes[index]) else { throw fail("invalid number: digit expected in exponent") }
+      guard index < bytes.endIndex, isDigit(bytes[index]) else {
+        throw fail("invalid number: digit expected in exponent")
+      }
       while index < bytes.endIndex, isDigit(bytes[index]) { index += 1 }
     }
     return .number(String(decoding: bytes[start..<index], as: UTF8.self))

@@ -43,15 +43,18 @@ extension SafeTensorsFile {
     }
 
     // Layout: sorted by position, the ranges must tile the data section exactly.
-    let byPosition = entries.indices.sorted { (entries[$0].begin, entries[$0].end) < (entries[$1].begin, entries[$1].end) }
+    let byPosition = entries.indices.sorted {
+      (entries[$0].begin, entries[$0].end) < (entries[$1].begin, entries[$1].end)
+    }
     var covered = 0
     var previous: Int? = nil
     for index in byPosition {
       let entry = entries[index]
       if entry.begin < covered, let previous {
         let other = entries[previous]
-        throw .overlappingTensors(tensor: entry.name, begin: entry.begin, end: entry.end, other: other.name,
-                                  otherBegin: other.begin, otherEnd: other.end)
+        throw .overlappingTensors(
+          tensor: entry.name, begin: entry.begin, end: entry.end, other: other.name,
+          otherBegin: other.begin, otherEnd: other.end)
       }
       if entry.begin > covered { throw .unusedBytes(start: covered, end: entry.begin, dataSize: dataSize) }
       covered = entry.end
@@ -101,7 +104,8 @@ extension SafeTensorsFile {
     func field(_ key: String) throws(SafeTensorsError) -> JSONValue {
       let matches = fields.filter { $0.key == key }
       guard matches.count == 1 else {
-        throw .invalidTensorEntry(tensor: name, reason: matches.isEmpty ? "missing \"\(key)\"" : "\"\(key)\" appears twice")
+        throw .invalidTensorEntry(
+          tensor: name, reason: matches.isEmpty ? "missing \"\(key)\"" : "\"\(key)\" appears twice")
       }
       return matches[0].value
     }
@@ -117,8 +121,10 @@ extension SafeTensorsFile {
     var shape: [Int] = []
     for dimension in shapeValues {
       guard let d = dimension.nonNegativeInt else {
-        throw .invalidTensorEntry(tensor: name, reason: "\"shape\" must be an array of non-negative integers, found "
-          + dimension.serialized)
+        throw .invalidTensorEntry(
+          tensor: name,
+          reason: "\"shape\" must be an array of non-negative integers, found "
+            + dimension.serialized)
       }
       shape.append(d)
     }

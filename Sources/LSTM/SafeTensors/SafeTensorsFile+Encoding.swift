@@ -7,7 +7,8 @@ extension SafeTensorsFile {
   /// - Precondition: `validateForWriting()` succeeds (unique valid names, value counts matching shapes). `write(to:)`
   ///   checks this and throws instead.
   public func encoded(dtype: TensorDType) -> [UInt8] {
-    precondition((try? validateForWriting()) != nil, "SafeTensorsFile.encoded: invalid tensors; call validateForWriting()")
+    precondition(
+      (try? validateForWriting()) != nil, "SafeTensorsFile.encoded: invalid tensors; call validateForWriting()")
     var members: [(key: String, value: JSONValue)] = []
     if !metadata.isEmpty {
       let sorted = metadata.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
@@ -16,11 +17,15 @@ extension SafeTensorsFile {
     var offset = 0
     for (name, tensor) in tensors {
       let size = tensor.values.count * dtype.byteSize
-      members.append((name, .object([
-        ("dtype", .string(dtype.rawValue)),
-        ("shape", .array(tensor.shape.map { JSONValue.integer($0) })),
-        ("data_offsets", .array([.integer(offset), .integer(offset + size)])),
-      ])))
+      members.append(
+        (
+          name,
+          .object([
+            ("dtype", .string(dtype.rawValue)),
+            ("shape", .array(tensor.shape.map { JSONValue.integer($0) })),
+            ("data_offsets", .array([.integer(offset), .integer(offset + size)])),
+          ])
+        ))
       offset += size
     }
     var header = Array(JSONValue.object(members).serialized.utf8)
@@ -29,7 +34,9 @@ extension SafeTensorsFile {
     var bytes = [UInt8]()
     bytes.reserveCapacity(8 + header.count + offset)
     let headerLength = UInt64(header.count)
-    for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: headerLength >> UInt64(shift))) }
+    for shift in stride(from: 0, to: 64, by: 8) {
+      bytes.append(UInt8(truncatingIfNeeded: headerLength >> UInt64(shift)))
+    }
     bytes += header
     let dataStart = bytes.count
     bytes += [UInt8](repeating: 0, count: offset)
@@ -50,8 +57,9 @@ extension SafeTensorsFile {
             }
           case .bf16:
             for v in values {
-              raw.storeBytes(of: HalfPrecision.bfloat16Bits(from: v).littleEndian, toByteOffset: position,
-                             as: UInt16.self)
+              raw.storeBytes(
+                of: HalfPrecision.bfloat16Bits(from: v).littleEndian, toByteOffset: position,
+                as: UInt16.self)
               position += 2
             }
           }

@@ -16,6 +16,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
   /// The header's `__metadata__` (string → string).
   public var metadata: [String: String]
   /// The dtype each tensor had on disk when the file was read (`"F16"`, …); empty for files built in memory.
+  /// Informational: not part of `==`.
   public var storedDTypes: [String: String]
 
   /// Creates a file from tensors (kept in this order) and metadata.

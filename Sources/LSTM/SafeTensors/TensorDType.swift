@@ -15,9 +15,22 @@ public enum TensorDType: String, Sendable, CaseIterable, Codable {
 /// Every dtype a safetensors file can declare, with its element size; which of them the reader can turn into
 /// `Float`.
 enum StoredDType: String, CaseIterable {
-  case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
-  case i64 = "I64", u64 = "U64", i32 = "I32", u32 = "U32", i16 = "I16", u16 = "U16", i8 = "I8", u8 = "U8"
-  case bool = "BOOL", f8e5m2 = "F8_E5M2", f8e4m3 = "F8_E4M3", f8e8m0 = "F8_E8M0"
+  case f64 = "F64"
+  case f32 = "F32"
+  case f16 = "F16"
+  case bf16 = "BF16"
+  case i64 = "I64"
+  case u64 = "U64"
+  case i32 = "I32"
+  case u32 = "U32"
+  case i16 = "I16"
+  case u16 = "U16"
+  case i8 = "I8"
+  case u8 = "U8"
+  case bool = "BOOL"
+  case f8e5m2 = "F8_E5M2"
+  case f8e4m3 = "F8_E4M3"
+  case f8e8m0 = "F8_E8M0"
   case c64 = "C64"
 
   var byteSize: Int {

@@ -20,9 +20,11 @@ public struct LossCurveChart: Sendable {
     /// Name the minimum in the legend.
     public var showsMinimum: Bool
 
-    public init(label: String, color: String, points: [(step: Int, value: Double)], markers: Bool = false,
-                showsMinimum: Bool = false)
-    {
+    /// Creates a series; `points` must be in step order.
+    public init(
+      label: String, color: String, points: [(step: Int, value: Double)], markers: Bool = false,
+      showsMinimum: Bool = false
+    ) {
       self.label = label
       self.color = color
       self.points = points
@@ -37,14 +39,21 @@ public struct LossCurveChart: Sendable {
     }
   }
 
+  /// Text above the chart.
   public var title: String
+  /// Label of the horizontal axis.
   public var xLabel = "step"
+  /// Label of the vertical axis (name the unit).
   public var yLabel: String
+  /// The lines, drawn in this order; the legend lists them in this order.
   public var series: [Series]
+  /// Size of the SVG in user units (pixels).
   public var width = 800.0
   public var height = 480.0
+  /// Longer series are reduced to this many bucket means.
   public var maximumPoints = 1000
 
+  /// Creates a chart; `xLabel` defaults to "step".
   public init(title: String, yLabel: String, series: [Series]) {
     self.title = title
     self.yLabel = yLabel
@@ -78,9 +87,11 @@ public struct LossCurveChart: Sendable {
     let plotTop = top
     let plotBottom = height - bottom
     guard !finite.isEmpty else {
-      out += "<rect x=\"\(fmt(plotLeft))\" y=\"\(fmt(plotTop))\" width=\"\(fmt(plotRight - plotLeft))\" "
+      out +=
+        "<rect x=\"\(fmt(plotLeft))\" y=\"\(fmt(plotTop))\" width=\"\(fmt(plotRight - plotLeft))\" "
         + "height=\"\(fmt(plotBottom - plotTop))\" fill=\"none\" stroke=\"#444\"/>\n"
-      out += "<text x=\"\(fmt((plotLeft + plotRight) / 2))\" y=\"\(fmt((plotTop + plotBottom) / 2))\" "
+      out +=
+        "<text x=\"\(fmt((plotLeft + plotRight) / 2))\" y=\"\(fmt((plotTop + plotBottom) / 2))\" "
         + "text-anchor=\"middle\" fill=\"#666\">no data logged yet</text>\n</svg>\n"
       return out
     }
@@ -98,26 +109,39 @@ public struct LossCurveChart: Sendable {
 
     // Grid and ticks.
     out += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">\n"
-    for t in xAxis.ticks { out += "<line x1=\"\(fmt(x(t)))\" y1=\"\(fmt(plotTop))\" x2=\"\(fmt(x(t)))\" y2=\"\(fmt(plotBottom))\"/>\n" }
-    for t in yAxis.ticks { out += "<line x1=\"\(fmt(plotLeft))\" y1=\"\(fmt(y(t)))\" x2=\"\(fmt(plotRight))\" y2=\"\(fmt(y(t)))\"/>\n" }
-    out += "</g>\n<g fill=\"#333\">\n"
     for t in xAxis.ticks {
-      out += "<line x1=\"\(fmt(x(t)))\" y1=\"\(fmt(plotBottom))\" x2=\"\(fmt(x(t)))\" y2=\"\(fmt(plotBottom + 5))\" stroke=\"#333\"/>"
-      out += "<text x=\"\(fmt(x(t)))\" y=\"\(fmt(plotBottom + 19))\" text-anchor=\"middle\">\(LossCurveChart.label(t, step: xAxis.step))</text>\n"
+      out += "<line x1=\"\(fmt(x(t)))\" y1=\"\(fmt(plotTop))\" x2=\"\(fmt(x(t)))\" y2=\"\(fmt(plotBottom))\"/>\n"
     }
     for t in yAxis.ticks {
-      out += "<line x1=\"\(fmt(plotLeft - 5))\" y1=\"\(fmt(y(t)))\" x2=\"\(fmt(plotLeft))\" y2=\"\(fmt(y(t)))\" stroke=\"#333\"/>"
-      out += "<text x=\"\(fmt(plotLeft - 8))\" y=\"\(fmt(y(t) + 4))\" text-anchor=\"end\">\(LossCurveChart.label(t, step: yAxis.step))</text>\n"
+      out += "<line x1=\"\(fmt(plotLeft))\" y1=\"\(fmt(y(t)))\" x2=\"\(fmt(plotRight))\" y2=\"\(fmt(y(t)))\"/>\n"
+    }
+    out += "</g>\n<g fill=\"#333\">\n"
+    for t in xAxis.ticks {
+      out +=
+        "<line x1=\"\(fmt(x(t)))\" y1=\"\(fmt(plotBottom))\" x2=\"\(fmt(x(t)))\" y2=\"\(fmt(plotBottom + 5))\" stroke=\"#333\"/>"
+      out +=
+        "<text x=\"\(fmt(x(t)))\" y=\"\(fmt(plotBottom + 19))\" text-anchor=\"middle\">\(LossCurveChart.label(t, step: xAxis.step))</text>\n"
+    }
+    for t in yAxis.ticks {
+      out +=
+        "<line x1=\"\(fmt(plotLeft - 5))\" y1=\"\(fmt(y(t)))\" x2=\"\(fmt(plotLeft))\" y2=\"\(fmt(y(t)))\" stroke=\"#333\"/>"
+      out +=
+        "<text x=\"\(fmt(plotLeft - 8))\" y=\"\(fmt(y(t) + 4))\" text-anchor=\"end\">\(LossCurveChart.label(t, step: yAxis.step))</text>\n"
     }
     out += "</g>\n"
-    out += "<rect x=\"\(fmt(plotLeft))\" y=\"\(fmt(plotTop))\" width=\"\(fmt(plotRight - plotLeft))\" "
+    out +=
+      "<rect x=\"\(fmt(plotLeft))\" y=\"\(fmt(plotTop))\" width=\"\(fmt(plotRight - plotLeft))\" "
       + "height=\"\(fmt(plotBottom - plotTop))\" fill=\"none\" stroke=\"#333\"/>\n"
-    out += "<text x=\"\(fmt((plotLeft + plotRight) / 2))\" y=\"\(fmt(height - 14))\" text-anchor=\"middle\">\(xml(xLabel))</text>\n"
-    out += "<text transform=\"translate(18 \(fmt((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(xml(yLabel))</text>\n"
+    out +=
+      "<text x=\"\(fmt((plotLeft + plotRight) / 2))\" y=\"\(fmt(height - 14))\" text-anchor=\"middle\">\(xml(xLabel))</text>\n"
+    out +=
+      "<text transform=\"translate(18 \(fmt((plotTop + plotBottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(xml(yLabel))</text>\n"
 
     // Lines, clipped to the plot area.
-    out += "<defs><clipPath id=\"plot\"><rect x=\"\(fmt(plotLeft))\" y=\"\(fmt(plotTop))\" "
-      + "width=\"\(fmt(plotRight - plotLeft))\" height=\"\(fmt(plotBottom - plotTop))\"/></clipPath></defs>\n"
+    // The clip is a little larger than the frame so markers on its edge stay whole.
+    out +=
+      "<defs><clipPath id=\"plot\"><rect x=\"\(fmt(plotLeft - 4))\" y=\"\(fmt(plotTop - 4))\" "
+      + "width=\"\(fmt(plotRight - plotLeft + 8))\" height=\"\(fmt(plotBottom - plotTop + 8))\"/></clipPath></defs>\n"
     out += "<g clip-path=\"url(#plot)\" fill=\"none\" stroke-width=\"1.6\" stroke-linejoin=\"round\">\n"
     for s in plotted {
       var d = ""
@@ -133,7 +157,8 @@ public struct LossCurveChart: Sendable {
       if !d.isEmpty { out += "<path d=\"\(d)\" stroke=\"\(xml(s.color))\"/>\n" }
       if s.markers {
         for p in s.points where p.value.isFinite {
-          out += "<circle cx=\"\(fmt(x(Double(p.step))))\" cy=\"\(fmt(y(p.value)))\" r=\"2.5\" fill=\"\(xml(s.color))\"/>"
+          out +=
+            "<circle cx=\"\(fmt(x(Double(p.step))))\" cy=\"\(fmt(y(p.value)))\" r=\"2.5\" fill=\"\(xml(s.color))\"/>"
         }
         out += "\n"
       }
@@ -142,19 +167,22 @@ public struct LossCurveChart: Sendable {
 
     // Legend in the top-right corner of the plot.
     let labels = plotted.map { s -> String in
-      guard s.showsMinimum, let best = series.first(where: { $0.label == s.label })?.points
-        .filter({ $0.value.isFinite }).min(by: { $0.value < $1.value })
+      guard s.showsMinimum,
+        let best = series.first(where: { $0.label == s.label })?.points
+          .filter({ $0.value.isFinite }).min(by: { $0.value < $1.value })
       else { return s.label }
       return "\(s.label) (best \(String(format: "%.3f", best.value)) at step \(best.step))"
     }
     let legendWidth = 36 + 6.6 * Double(labels.map(\.count).max() ?? 0)
     let legendX = plotRight - legendWidth - 10
     let legendY = plotTop + 10
-    out += "<g>\n<rect x=\"\(fmt(legendX))\" y=\"\(fmt(legendY))\" width=\"\(fmt(legendWidth))\" "
+    out +=
+      "<g>\n<rect x=\"\(fmt(legendX))\" y=\"\(fmt(legendY))\" width=\"\(fmt(legendWidth))\" "
       + "height=\"\(fmt(Double(labels.count) * 18 + 8))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
     for (i, s) in plotted.enumerated() {
       let rowY = legendY + 15 + Double(i) * 18
-      out += "<line x1=\"\(fmt(legendX + 8))\" y1=\"\(fmt(rowY - 4))\" x2=\"\(fmt(legendX + 28))\" y2=\"\(fmt(rowY - 4))\" "
+      out +=
+        "<line x1=\"\(fmt(legendX + 8))\" y1=\"\(fmt(rowY - 4))\" x2=\"\(fmt(legendX + 28))\" y2=\"\(fmt(rowY - 4))\" "
         + "stroke=\"\(xml(s.color))\" stroke-width=\"2.5\"/>"
       out += "<text x=\"\(fmt(legendX + 34))\" y=\"\(fmt(rowY))\">\(xml(labels[i]))</text>\n"
     }
@@ -183,7 +211,9 @@ public struct LossCurveChart: Sendable {
   }
 
   /// An axis range covering `min...max`, widened to multiples of a 1-2-5 step with about six ticks.
-  static func niceAxis(min: Double, max: Double, integral: Bool) -> (lower: Double, upper: Double, step: Double, ticks: [Double]) {
+  static func niceAxis(min: Double, max: Double, integral: Bool) -> (
+    lower: Double, upper: Double, step: Double, ticks: [Double]
+  ) {
     var low = min
     var high = max
     if high - low < (integral ? 1 : 1e-9) {
@@ -192,6 +222,7 @@ public struct LossCurveChart: Sendable {
       high += pad
     }
     let raw = (high - low) / 6
+    guard raw.isFinite, raw > 0 else { return (low, low + 1, 1, [low, low + 1]) }  // absurd ranges (±1e308)
     let magnitude = pow(10, (log10(raw)).rounded(.down))
     var step = magnitude
     for factor in [1.0, 2.0, 5.0, 10.0] where magnitude * factor >= raw {
@@ -212,7 +243,7 @@ public struct LossCurveChart: Sendable {
 
   /// A tick label with as many decimals as the step needs; thousands as "k" for large integral values.
   static func label(_ value: Double, step: Double) -> String {
-    if step >= 1, abs(value) >= 10_000, value.truncatingRemainder(dividingBy: 1000) == 0 {
+    if step >= 1, abs(value) >= 10_000, abs(value) < 1e15, value.truncatingRemainder(dividingBy: 1000) == 0 {
       return "\(Int(value / 1000))k"
     }
     let decimals = step >= 1 ? 0 : Swift.min(6, Int((-log10(step)).rounded(.up)))

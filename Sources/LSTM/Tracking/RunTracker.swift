@@ -11,7 +11,7 @@ import Foundation
 /// - `loss.svg`: written by `writeLossCurveSVG()`, normally once at the end.
 ///
 /// A fresh tracker (no `resumeFromStep`) starts a new history: it replaces `metrics.jsonl` and removes earlier
-/// `events.out.tfevents.*` files of that directory. A resumed tracker keeps the logged lines with
+/// `events.out.tfevents.*` files and `loss.svg` of that directory. A resumed tracker keeps the logged lines with
 /// `step <= resumeFromStep` (dropping later ones and any unreadable line, such as one cut short by a crash) and the
 /// old event files (TensorBoard discards their steps after the restart point when it sees the new file's smaller
 /// steps). Not thread-safe: one training loop owns it.
@@ -71,9 +71,10 @@ public final class RunTracker {
   ///   - runName: shown as the chart title.
   ///   - wallClock: Unix time in seconds; injectable for tests.
   /// - Throws: `TrackingError.io` when the directory or files cannot be created.
-  public init(directory: String, runName: String, options: Options = Options(),
-              wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) throws(TrackingError)
-  {
+  public init(
+    directory: String, runName: String, options: Options = Options(),
+    wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+  ) throws(TrackingError) {
     self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
     self.runName = runName
     self.options = options
@@ -81,15 +82,18 @@ public final class RunTracker {
     do {
       try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
     } catch {
-      throw .io(FileIOError(operation: "create directory", path: self.directory, code: 0,
-                            reason: error.localizedDescription))
+      throw .io(
+        FileIOError(
+          operation: "create directory", path: self.directory, code: 0,
+          reason: error.localizedDescription))
     }
     do {
       try prepareMetricsFile()
       if options.resumeFromStep == nil { try removeOldEventFiles() }
       if options.tensorBoard {
-        events = try TensorBoardEventWriter(directory: self.directory, wallTime: wallClock(),
-                                            hostname: TensorBoardEventWriter.hostname)
+        events = try TensorBoardEventWriter(
+          directory: self.directory, wallTime: wallClock(),
+          hostname: TensorBoardEventWriter.hostname)
       }
     } catch {
       throw .io(error)
@@ -190,16 +194,18 @@ public final class RunTracker {
       if options.jsonLines { try writeFileAtomically(Array(kept.utf8), to: path) }
     } else if options.jsonLines {
       try writeFileAtomically([], to: path)
+    } else if unlink(path) != 0 && errno != ENOENT {
+      throw .fromErrno("remove old metrics file", path)
     }
     guard options.jsonLines else { return }
     metricsFD = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
     guard metricsFD >= 0 else { throw .fromErrno("open", path) }
   }
 
-  /// Removes `events.out.tfevents.*` files left in the directory by an earlier run of the same name.
+  /// Removes `events.out.tfevents.*` files and `loss.svg` left in the directory by an earlier run of the same name.
   private func removeOldEventFiles() throws(FileIOError) {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-    for name in names where name.hasPrefix("events.out.tfevents.") {
+    for name in names where name.hasPrefix("events.out.tfevents.") || name == "loss.svg" {
       let path = directory + "/" + name
       if unlink(path) != 0 { throw .fromErrno("remove old event file", path) }
     }

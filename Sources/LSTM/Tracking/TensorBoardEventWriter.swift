@@ -16,7 +16,8 @@ final class TensorBoardEventWriter {
   /// taken) and writes the `file_version` record.
   /// - Throws: `FileIOError` when the file cannot be created or written.
   init(directory: String, wallTime: Double, hostname: String) throws(FileIOError) {
-    let base = directory + "/events.out.tfevents.\(Int64(wallTime.rounded(.down))).\(hostname)"
+    let seconds = wallTime.isFinite ? Int64(max(0, min(wallTime, 1e15)).rounded(.down)) : 0
+    let base = directory + "/events.out.tfevents.\(seconds).\(hostname)"
     var candidate = base
     var attempt = 0
     var fd: Int32 = -1

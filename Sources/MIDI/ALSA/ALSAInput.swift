@@ -106,7 +106,8 @@ final class ALSAInput {
     case event(Received)
   }
 
-  private static func convert(_ ev: UnsafeMutablePointer<snd_seq_event_t>) -> Received? {
+  /// The MIDI event a received sequencer event carries, with its real-time stamp; `nil` for other event types.
+  static func convert(_ ev: UnsafeMutablePointer<snd_seq_event_t>) -> Received? {
     let type = CAlsa_event_type(ev)
     let seconds = Double(CAlsa_event_real_time_ns(ev)) / 1e9
     let noteChannel = MIDIChannel(lowNibbleOf: UInt8(truncatingIfNeeded: CAlsa_event_note_channel(ev)))

@@ -140,28 +140,13 @@ public final class ALSAOutput: MIDIEventSink {
         let rc = snd_seq_drop_output(seq)
         if rc != -EAGAIN { try ALSASequencer.check(rc, "snd_seq_drop_output") }
         return true
-      case .tempo(let tick, let microseconds):
-        var ev = snd_seq_event_t()
-        CAlsa_event_prepare(&ev, port)
-        CAlsa_event_set_queue_control(&ev, CAlsa_type_tempo(), queue, Int32(clamping: max(1, microseconds)))
-        CAlsa_event_schedule_tick(&ev, queue, try Self.queueTick(tick))
-        return try Self.accepted(snd_seq_event_output(seq, &ev), "snd_seq_event_output")
-      case .stopQueue(let tick):
-        var ev = snd_seq_event_t()
-        CAlsa_event_prepare(&ev, port)
-        CAlsa_event_set_queue_control(&ev, CAlsa_type_stop(), queue, 0)
-        CAlsa_event_schedule_tick(&ev, queue, try Self.queueTick(tick))
-        return try Self.accepted(snd_seq_event_output(seq, &ev), "snd_seq_event_output")
-      case .event(let tick, let event):
-        let stamp = try Self.queueTick(tick)
-        return try Self.withEvent(event, port: port) { ev throws(ALSAError) -> Bool in
-          CAlsa_event_schedule_tick(ev, queue, stamp)
-          return try Self.accepted(snd_seq_event_output(seq, ev), "snd_seq_event_output")
+      case .event, .tempo, .stopQueue:
+        return try Self.withCommandEvent(command, port: port, queue: queue) { ev throws(ALSAError) -> Bool in
+          try Self.accepted(snd_seq_event_output(seq, ev), "snd_seq_event_output")
         }
-      case .direct(let event):
-        return try Self.withEvent(event, port: port) { ev throws(ALSAError) -> Bool in
-          CAlsa_event_set_direct(ev)
-          return try Self.accepted(snd_seq_event_output_direct(seq, ev), "snd_seq_event_output_direct")
+      case .direct:
+        return try Self.withCommandEvent(command, port: port, queue: queue) { ev throws(ALSAError) -> Bool in
+          try Self.accepted(snd_seq_event_output_direct(seq, ev), "snd_seq_event_output_direct")
         }
       }
     }
@@ -210,7 +195,7 @@ public final class ALSAOutput: MIDIEventSink {
   }
 
   /// ALSA queue ticks are 32-bit.
-  private static func queueTick(_ tick: Int) throws(ALSAError) -> UInt32 {
+  static func queueTick(_ tick: Int) throws(ALSAError) -> UInt32 {
     guard let stamp = UInt32(exactly: max(0, tick)) else {
       throw ALSAError(
         function: "snd_seq_ev_schedule_tick", code: 0,
@@ -219,9 +204,45 @@ public final class ALSAOutput: MIDIEventSink {
     return stamp
   }
 
+  /// Builds the `snd_seq_event_t` for an `.event`, `.tempo`, `.stopQueue` or `.direct` command and runs `body`
+  /// with it: events go from `port` to its subscribers, stamped with an absolute tick on `queue` (or direct);
+  /// tempo and stop go to the system timer port with `queue` as their parameter. Other commands: `true`.
+  static func withCommandEvent(
+    _ command: SequencerCommand, port: Int32, queue: Int32,
+    _ body: (UnsafeMutablePointer<snd_seq_event_t>) throws(ALSAError) -> Bool
+  ) throws(ALSAError) -> Bool {
+    switch command {
+    case .event(let tick, let event):
+      let stamp = try queueTick(tick)
+      return try withEvent(event, port: port) { ev throws(ALSAError) -> Bool in
+        CAlsa_event_schedule_tick(ev, queue, stamp)
+        return try body(ev)
+      }
+    case .direct(let event):
+      return try withEvent(event, port: port) { ev throws(ALSAError) -> Bool in
+        CAlsa_event_set_direct(ev)
+        return try body(ev)
+      }
+    case .tempo(let tick, let microseconds):
+      var ev = snd_seq_event_t()
+      CAlsa_event_prepare(&ev, port)
+      CAlsa_event_set_queue_control(&ev, CAlsa_type_tempo(), queue, Int32(clamping: max(1, microseconds)))
+      CAlsa_event_schedule_tick(&ev, queue, try queueTick(tick))
+      return try body(&ev)
+    case .stopQueue(let tick):
+      var ev = snd_seq_event_t()
+      CAlsa_event_prepare(&ev, port)
+      CAlsa_event_set_queue_control(&ev, CAlsa_type_stop(), queue, 0)
+      CAlsa_event_schedule_tick(&ev, queue, try queueTick(tick))
+      return try body(&ev)
+    case .configureQueue, .startQueue, .dropPending, .stopQueueNow:
+      return true
+    }
+  }
+
   /// Fills an event from `port` to its subscribers with `event`'s type and data, then runs `body` while the
   /// event (and any sysex bytes it points to) is valid. Meta events are not sent: `body` is skipped, `true`.
-  private static func withEvent(
+  static func withEvent(
     _ event: MIDIEvent, port: Int32, _ body: (UnsafeMutablePointer<snd_seq_event_t>) throws(ALSAError) -> Bool
   ) throws(ALSAError) -> Bool {
     var ev = snd_seq_event_t()

@@ -11,7 +11,9 @@ import ABCParser
 ///   bar start unless another start scores more than `phaseMargin` better (a pickup the file does not mark).
 public enum MeterFinder {
   /// 3/4 is chosen over 4/4 only when its downbeat ratio is this many times larger.
-  static let tripleMargin = 1.0
+  /// Measured on POP909 (the index CSV gives the meter) ignoring time signatures: at 1.15 no duple song is taken
+  /// for triple and 24 of 29 triple songs are found; at 1.05, 2 and 27.
+  static let tripleMargin = 1.15
   /// A bar start other than the time signature's must score this many times better.
   static let phaseMargin = 1.1
 

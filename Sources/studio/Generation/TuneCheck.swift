@@ -29,7 +29,7 @@ struct TuneCheck: Equatable, Sendable {
       reasons = ["no tune found (no X: line or nothing parsable)"]
       return
     }
-    var verdict = ABCValidator(options: .init(strict: false)).acceptsGenerated(tune)
+    var verdict = ABCValidator.acceptsGenerated(tune)
     if tunes.count > 1 {
       verdict.accepted = false
       verdict.reasons.append("the text holds \(tunes.count) tunes, expected one")

@@ -87,3 +87,12 @@ enum Spectrum {
     return sqrt(signal.reduce(0) { $0 + Double($1) * Double($1) } / Double(signal.count))
   }
 }
+
+/// Compares audio sample by sample without handing swift-testing two huge arrays (its diff of large collections is
+/// quadratic). Returns nil when equal, else a short description of the first difference.
+func sampleDifference(_ a: [Float], _ b: [Float]) -> String? {
+  guard a.count == b.count else { return "lengths differ: \(a.count) vs \(b.count) samples" }
+  guard let index = zip(a, b).firstIndex(where: { $0 != $1 }) else { return nil }
+  let maxDelta = zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+  return "first difference at sample \(index): \(a[index]) vs \(b[index]); largest difference \(maxDelta)"
+}

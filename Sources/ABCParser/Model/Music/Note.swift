@@ -64,4 +64,5 @@ public struct Tie: Hashable, Sendable {
     self.isDotted = isDotted
     self.range = range
   }
+  public var location: SourceLocation { range.start }
 }

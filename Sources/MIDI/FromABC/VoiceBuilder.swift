@@ -1,0 +1,79 @@
+import ABCParser
+
+/// How far a written accidental reaches in its bar.
+enum AccidentalPropagation: Hashable {
+  /// Every octave of the letter (ABC 2.1 default, abc2midi default).
+  case pitch
+  /// Only the same letter in the same octave (`%%propagate-accidentals octave`).
+  case octave
+  /// Only the note it is written on (`%%propagate-accidentals not`, `%%MIDI nobarlines`).
+  case none
+}
+
+/// The state of one voice while `ScriptBuilder` reads the body in source order.
+struct VoiceBuilder {
+  var script: VoiceScript
+  /// The key signature: the accidental each letter carries (K-03…K-07).
+  var keySignature: [NoteLetter: Accidental]
+  /// Accidentals written earlier in the bar, by letter (pitch propagation) …
+  var barAccidentalsByLetter: [NoteLetter: Accidental] = [:]
+  /// … and by letter and octave (octave propagation).
+  var barAccidentalsByOctave: [Int: Accidental] = [:]
+  var unitLength: NoteLength
+  /// The meter in force; `nil` when the tune gives none (abc2midi then counts in 4/4).
+  var meter: Meter?
+  /// Octaves added to every written pitch (`octave=`, clef `+8`/`-8`).
+  var octaveShift: Int
+
+  /// Decorations written since the last note, waiting for the note, chord or rest they belong to.
+  var pendingDecorations: [Decoration] = []
+  /// Grace sounds waiting for their host note.
+  var pendingGraces: [Sound] = []
+  /// Tuplet in force: each of the next `tupletRemaining` notes, chords or rests is multiplied by `tupletRatio`.
+  var tupletRatio: NoteLength = .one
+  var tupletRemaining = 0
+  var tupletLocation: SourceLocation?
+
+  /// The last note, chord or rest (with its ornament and grace sounds): item indices and the length broken rhythm
+  /// compares (`nil` for a chord, which abc2midi always accepts).
+  var lastGroup: (range: Range<Int>, base: NoteLength?)?
+  /// A `>`/`<` seen after `lastGroup`, waiting for its second operand.
+  var pendingBroken: (rhythm: BrokenRhythm, first: (range: Range<Int>, base: NoteLength?))?
+
+  /// `R:hornpipe` swing (abc2midi's `hornp`): position in the bar and the length of the previous plain note.
+  var hornpipePosition: NoteLength = .zero
+  var hornpipeLast: NoteLength?
+
+  /// Overlay voices (`&`) started in the current bar, and the index of the item where the bar started.
+  var overlaysInBar = 0
+  var barStartItem = 0
+  /// For an overlay voice: how many of its base voice's items it has mirrored (bars, endings, rests).
+  var mirroredItems = 0
+
+  init(
+    script: VoiceScript, keySignature: [NoteLetter: Accidental], unitLength: NoteLength, meter: Meter?,
+    octaveShift: Int
+  ) {
+    self.script = script
+    self.keySignature = keySignature
+    self.unitLength = unitLength
+    self.meter = meter
+    self.octaveShift = octaveShift
+  }
+
+  /// Forgets the bar's accidentals (at every bar line, BL-05).
+  mutating func resetBarAccidentals() {
+    barAccidentalsByLetter.removeAll(keepingCapacity: true)
+    barAccidentalsByOctave.removeAll(keepingCapacity: true)
+  }
+
+  /// The length of one bar of the meter in force (4/4 when none is given, as abc2midi counts).
+  var barLength: NoteLength { meter?.barLength ?? NoteLength(1) }
+
+  /// Appends an item and returns its index.
+  @discardableResult
+  mutating func append(_ item: ScriptItem) -> Int {
+    script.items.append(item)
+    return script.items.count - 1
+  }
+}

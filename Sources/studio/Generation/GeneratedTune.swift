@@ -1,0 +1,66 @@
+/// One tune `TuneGenerator` produced.
+struct GeneratedTune: Sendable {
+  /// 1-based position in the run; also its `X:` number.
+  var number: Int
+  /// The tune file's text: with its own `X:` and a title (unless `--raw`, which keeps the sample as written).
+  var text: String
+  /// The title (from the model's `T:` line, `--title`, or made up).
+  var title: String
+  /// True when the title was made up because the model gave none.
+  var titleGenerated: Bool
+  /// Which attempt was kept (1 = the first sample was accepted).
+  var attempts: Int
+  /// Characters the model sampled for the kept attempt (the fixed prime excluded).
+  var sampledCharacters: Int
+  /// How the kept sample ended.
+  var ending: TuneText.Ending
+  /// Parse and validation result of `text` (in `--raw` mode computed for information only).
+  var check: TuneCheck
+  /// One line per rejected earlier attempt: `attempt 2: <reason>`.
+  var rejections: [String]
+}
+
+/// A tune for which every attempt was rejected.
+struct GenerationFailure: Sendable, Equatable {
+  var number: Int
+  var attempts: Int
+  /// The reasons of the last attempt.
+  var lastReasons: [String]
+}
+
+/// Counters of a generation run.
+struct GenerationSummary: Sendable, Codable, Equatable {
+  /// Tunes asked for.
+  var requested: Int
+  /// Tunes produced.
+  var accepted: Int
+  /// Tunes given up after `maxAttempts` rejected samples.
+  var failed: Int
+  /// Samples judged, counting for each tune its attempts up to and including the kept (or last) one — the samples a
+  /// one-by-one run would have drawn.
+  var samplesJudged: Int
+  /// `accepted / samplesJudged` (1 in `--raw` mode).
+  var acceptanceRate: Double
+  /// Sequences actually sampled, including attempts drawn ahead in free batch rows and later found unnecessary.
+  var sequencesSampled: Int
+  /// Characters the model sampled in all sequences.
+  var charactersSampled: Int
+  /// Rejections by kind (`ABC018 error`, `unbalanced repeats ABC019`, `max-chars`, …), most frequent first.
+  var rejectionKinds: [Tally]
+  /// Wall time of sampling and validation, in seconds.
+  var seconds: Double
+
+  struct Tally: Sendable, Codable, Equatable {
+    var kind: String
+    var count: Int
+  }
+}
+
+/// Progress of a generation run, reported after each finished sample.
+struct GenerationProgress: Sendable {
+  var accepted: Int
+  var failed: Int
+  var requested: Int
+  var sequencesSampled: Int
+  var charactersSampled: Int
+}

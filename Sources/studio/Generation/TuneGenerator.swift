@@ -1,0 +1,365 @@
+import Foundation
+import LSTM
+
+/// Samples tunes from a character-level model: priming, batched sampling, end-of-tune detection, validation with the
+/// rejection policy, bounded retries, titles and `X:` numbers.
+///
+/// **Schedule.** Work is sampled in waves of up to `settings.batch` sequences that start together from a zero
+/// state. Each sequence is one attempt `a` of tune `n`, with its own `SplitMix64` derived from `(seed, n, a)`. A wave
+/// holds the next attempt of every unfinished tune and, while rows are free, further attempts of the same tunes
+/// drawn ahead of time. Tune `n` keeps its lowest-numbered accepted attempt, so the output does not depend on the
+/// batch size; a sequence whose tune is already settled stops early.
+///
+/// **Per sequence.** Fixed text of the `PrimePlan` is fed character by character; in a sampled header line and
+/// in the body the next character is drawn from the logits (`TokenChooser`). The body ends at an empty line or at a
+/// line starting with `X:` (both dropped), or when `sampling.maxCharacters` characters were sampled (rejected
+/// as cut off).
+///
+/// Not `Sendable`; one owner at a time.
+final class TuneGenerator {
+  /// What the caller gets for each tune, in tune order.
+  typealias TuneHandler = (GeneratedTune) throws -> Void
+
+  let model: LanguageModel
+  let settings: GenerationSettings
+  /// `--title`, trimmed, when given.
+  private let fixedTitle: String?
+  private var samplers: [Int: Sampler] = [:]
+
+  /// Why generation could not start.
+  struct SetupError: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// - Throws: `PrimePlan.InvalidOption` for bad priming options, `SetupError` for text the model cannot read,
+  ///   `SamplingError.invalidOption` for bad sampling options.
+  init(model: LanguageModel, settings: GenerationSettings) throws {
+    self.model = model
+    self.settings = settings
+    try settings.sampling.validate()
+    guard settings.count >= 1, settings.maxAttempts >= 1, settings.batch >= 1 else {
+      throw SetupError(description: "count, max attempts and batch must be at least 1")
+    }
+    let plan = try settings.primePlan(number: 1)
+    fixedTitle = plan.fixedTitle
+    for case .text(let text) in plan.segments where settings.prime != nil {
+      for scalar in text.unicodeScalars where model.vocabulary.id(of: scalar) == nil {
+        throw SetupError(
+          description: "--prime contains \"\(scalar)\" (U+\(String(scalar.value, radix: 16, uppercase: true))), "
+            + "a character the model never saw; remove it")
+      }
+    }
+    for scalar in "X:0123456789\nTMLK/18".unicodeScalars where model.vocabulary.id(of: scalar) == nil {
+      throw SetupError(description: "the model's vocabulary lacks \"\(scalar.escaped(asASCII: true))\"; it was not trained on ABC tunes")
+    }
+  }
+
+  // MARK: - Run
+
+  /// Generates `settings.count` tunes, calling `onTune` for each finished tune in tune order.
+  /// - Parameter progress: called after every finished sample.
+  /// - Returns: the counters and the tunes given up on.
+  /// - Throws: whatever `onTune` throws (generation stops there).
+  func run(progress: (GenerationProgress) -> Void = { _ in }, onTune: TuneHandler) throws -> (
+    summary: GenerationSummary, failures: [GenerationFailure]
+  ) {
+    let start = ContinuousClock.now
+    let count = settings.count
+    let maxAttempts = settings.raw ? 1 : settings.maxAttempts
+    var tunes = (1...count).map { TuneState(number: $0) }
+    var delivered = 0  // tunes 1...delivered have been handed to onTune or failed
+    var failures: [GenerationFailure] = []
+    var summary = GenerationSummary(
+      requested: count, accepted: 0, failed: 0, samplesJudged: 0, acceptanceRate: 0, sequencesSampled: 0,
+      charactersSampled: 0, rejectionKinds: [], seconds: 0)
+    var kinds: [String: Int] = [:]
+
+    while delivered < count {
+      // Plan a wave: next attempts of unsettled tunes, round-robin, up to the batch size.
+      var jobs: [(tune: Int, attempt: Int)] = []
+      var round = 0
+      while jobs.count < settings.batch {
+        var added = false
+        for index in delivered..<count where tunes[index].outcome == nil {
+          let attempt = tunes[index].launched + 1 + round
+          guard attempt <= maxAttempts, jobs.count < settings.batch else { continue }
+          jobs.append((index, attempt))
+          added = true
+        }
+        if !added { break }
+        round += 1
+      }
+      precondition(!jobs.isEmpty, "an unsettled tune always has an attempt left")
+      for job in jobs { tunes[job.tune].launched = max(tunes[job.tune].launched, job.attempt) }
+
+      try sampleWave(jobs) { job, sample in
+        summary.sequencesSampled += 1
+        summary.charactersSampled += sample.sampledCharacters
+        guard tunes[job.tune].outcome == nil else { return }
+        tunes[job.tune].results[job.attempt] = judge(sample, number: job.tune + 1)
+        tunes[job.tune].settle(maxAttempts: maxAttempts)
+        progress(
+          GenerationProgress(
+            accepted: tunes.filter { $0.outcome?.accepted != nil }.count,
+            failed: tunes.filter { $0.outcome?.failed == true }.count, requested: count,
+            sequencesSampled: summary.sequencesSampled, charactersSampled: summary.charactersSampled))
+      } isMoot: { job in
+        tunes[job.tune].outcome != nil
+      }
+
+      // Deliver settled tunes in order.
+      while delivered < count, let outcome = tunes[delivered].outcome {
+        let state = tunes[delivered]
+        let judged = outcome.attempts
+        summary.samplesJudged += judged
+        var rejections: [String] = []
+        for attempt in 1...judged {
+          guard let result = state.results[attempt], !result.accepted else { continue }
+          rejections.append("attempt \(attempt): " + result.reasons.joined(separator: "; "))
+          for reason in result.reasons { kinds[Self.kind(of: reason), default: 0] += 1 }
+        }
+        if var tune = outcome.accepted {
+          tune.attempts = judged
+          tune.rejections = rejections
+          summary.accepted += 1
+          try onTune(tune)
+        } else {
+          summary.failed += 1
+          failures.append(
+            GenerationFailure(
+              number: state.number, attempts: judged, lastReasons: state.results[judged]?.reasons ?? []))
+        }
+        delivered += 1
+      }
+    }
+    summary.acceptanceRate = summary.samplesJudged > 0 ? Double(summary.accepted) / Double(summary.samplesJudged) : 0
+    summary.rejectionKinds = kinds.map { GenerationSummary.Tally(kind: $0.key, count: $0.value) }
+      .sorted { $0.count != $1.count ? $0.count > $1.count : $0.kind < $1.kind }
+    let elapsed = ContinuousClock.now - start
+    summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return (summary, failures)
+  }
+
+  // MARK: - Judging
+
+  /// One finished attempt, judged.
+  struct AttemptResult {
+    var accepted: Bool
+    var reasons: [String]
+    var tune: GeneratedTune
+  }
+
+  /// What a tune came to: the kept tune, or failure after `attempts` samples.
+  struct Outcome {
+    var accepted: GeneratedTune?
+    var failed: Bool { accepted == nil }
+    var attempts: Int
+  }
+
+  private struct TuneState {
+    let number: Int
+    var launched = 0
+    var results: [Int: AttemptResult] = [:]
+    var outcome: Outcome?
+
+    init(number: Int) { self.number = number }
+
+    /// Settles the tune once its lowest accepted attempt is known and all earlier attempts were rejected.
+    mutating func settle(maxAttempts: Int) {
+      for attempt in 1...maxAttempts {
+        guard let result = results[attempt] else { return }
+        if result.accepted {
+          outcome = Outcome(accepted: result.tune, attempts: attempt)
+          return
+        }
+      }
+      outcome = Outcome(accepted: nil, attempts: maxAttempts)
+    }
+  }
+
+  private func judge(_ sample: Sample, number: Int) -> AttemptResult {
+    let fallbackTitle = TitleMaker.title(seed: settings.seed, number: number)
+    let text: String
+    let title: String
+    let titleGenerated: Bool
+    if settings.raw {
+      text = sample.text
+      let sampledTitle = TuneText.title(of: sample.text)
+      title = sampledTitle ?? fallbackTitle
+      titleGenerated = sampledTitle == nil
+    } else {
+      var finished = TuneText.finalize(sample.text, number: number, fallbackTitle: fallbackTitle)
+      if let fixed = fixedTitle, finished.title != fixed {
+        // The model saw the title without the characters it does not know; write the one the user gave.
+        finished = TuneText.finalize(
+          Self.replacingTitle(in: finished.text, with: fixed), number: number, fallbackTitle: fallbackTitle)
+      }
+      (text, title, titleGenerated) = finished
+    }
+    let check = TuneCheck(text)
+    var reasons = check.reasons
+    if sample.ending == .maxCharacters {
+      reasons.insert("cut off: reached --max-chars (\(settings.sampling.maxCharacters)) before the tune ended", at: 0)
+    }
+    let accepted = settings.raw || reasons.isEmpty
+    let tune = GeneratedTune(
+      number: number, text: text, title: title, titleGenerated: titleGenerated, attempts: 0,
+      sampledCharacters: sample.sampledCharacters, ending: sample.ending, check: check, rejections: [])
+    return AttemptResult(accepted: accepted, reasons: accepted ? [] : reasons, tune: tune)
+  }
+
+  /// `text` with its first `T:` line set to `title`.
+  static func replacingTitle(in text: String, with title: String) -> String {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    if let index = lines.firstIndex(where: { $0.hasPrefix("T:") }) { lines[index] = "T:" + title }
+    return lines.joined(separator: "\n")
+  }
+
+  /// A short, number-free name for a rejection reason, for the statistics.
+  static func kind(of reason: String) -> String {
+    if reason.hasPrefix("cut off") { return "cut off at --max-chars" }
+    if let range = reason.range(of: #"ABC\d{3}"#, options: .regularExpression) {
+      let code = String(reason[range])
+      return reason.hasPrefix("unbalanced repeats") ? "unbalanced repeats \(code)" : "\(code) error"
+    }
+    let words = reason.split(separator: " ").map { $0.allSatisfy(\.isNumber) ? "N" : String($0) }
+    return words.joined(separator: " ").components(separatedBy: " (").first ?? reason
+  }
+
+  // MARK: - Sampling
+
+  /// One finished sequence.
+  struct Sample {
+    /// Prime plus sampled characters, the end marker removed.
+    var text: String
+    var sampledCharacters: Int
+    var ending: TuneText.Ending
+  }
+
+  private enum Mode {
+    case forcing, line, body, done
+  }
+
+  private struct Row {
+    let job: (tune: Int, attempt: Int)
+    var generator: SplitMix64
+    var plan: [PrimePlan.Segment]
+    var segment = 0
+    var forced: [Int32] = []
+    var forcedIndex = 0
+    var mode = Mode.forcing
+    var text = String.UnicodeScalarView()
+    var sampled = 0
+    var bodySampled = 0
+    var ending = TuneText.Ending.maxCharacters
+    var moot = false
+  }
+
+  /// The per-attempt generator: a function of the run's seed, the tune number and the attempt only.
+  static func generator(seed: UInt64, tune: Int, attempt: Int) -> SplitMix64 {
+    var mixer = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: tune) &* 0x9E37_79B9_7F4A_7C15))
+    let base = mixer.next() ^ (UInt64(truncatingIfNeeded: attempt) &* 0xD1B5_4A32_D192_ED03)
+    return SplitMix64(seed: base)
+  }
+
+  /// Samples one wave of sequences; `finished` gets every sequence that ended (not those stopped as moot).
+  private func sampleWave(
+    _ jobs: [(tune: Int, attempt: Int)], finished: ((tune: Int, attempt: Int), Sample) throws -> Void,
+    isMoot: ((tune: Int, attempt: Int)) -> Bool
+  ) throws {
+    let vocabulary = model.vocabulary
+    let batch = jobs.count
+    let sampler = samplers[batch] ?? model.makeSampler(batch: batch)
+    samplers[batch] = sampler
+    sampler.reset()
+    var chooser = TokenChooser(options: settings.sampling)
+    var rows: [Row] = try jobs.map { job in
+      Row(
+        job: job, generator: Self.generator(seed: settings.seed, tune: job.tune + 1, attempt: job.attempt),
+        plan: try settings.primePlan(number: job.tune + 1).segments)
+    }
+    for index in rows.indices { advance(&rows[index]) }
+    var input = [Int32](repeating: 0, count: batch)
+    var active = batch
+    var first = true
+    let maxCharacters = settings.sampling.maxCharacters
+    while active > 0 {
+      for index in rows.indices {
+        if rows[index].mode == .done {
+          input[index] = 0
+          continue
+        }
+        if rows[index].mode == .forcing {
+          let id = rows[index].forced[rows[index].forcedIndex]
+          rows[index].forcedIndex += 1
+          rows[index].text.append(vocabulary.scalar(for: id) ?? "\u{FFFD}")
+          input[index] = id
+          if rows[index].forcedIndex == rows[index].forced.count {
+            rows[index].segment += 1
+            advance(&rows[index])
+          }
+          continue
+        }
+        precondition(!first, "every prime starts with fixed text")
+        let id = chooser.choose(from: sampler.logits(row: index), using: &rows[index].generator)
+        let scalar = vocabulary.scalar(for: id) ?? "\u{FFFD}"
+        rows[index].text.append(scalar)
+        rows[index].sampled += 1
+        input[index] = id
+        if rows[index].mode == .line {
+          if scalar == "\n" {
+            rows[index].segment += 1
+            advance(&rows[index])
+          }
+        } else {
+          rows[index].bodySampled += 1
+          if let end = TuneText.ending(of: rows[index].text, sampledCount: rows[index].bodySampled) {
+            rows[index].text.removeLast(end.drop)
+            rows[index].ending = end.ending
+            rows[index].mode = .done
+          }
+        }
+        if rows[index].mode != .done && rows[index].sampled >= maxCharacters {
+          rows[index].ending = .maxCharacters
+          rows[index].mode = .done
+        }
+        if rows[index].mode == .done {
+          active -= 1
+          let sample = Sample(
+            text: String(rows[index].text), sampledCharacters: rows[index].sampled, ending: rows[index].ending)
+          try finished(rows[index].job, sample)
+          // Rows whose tune is settled now need not run on.
+          for other in rows.indices where rows[other].mode != .done && isMoot(rows[other].job) {
+            rows[other].mode = .done
+            rows[other].moot = true
+            active -= 1
+          }
+        }
+      }
+      first = false
+      if active > 0 { sampler.feed(input) }
+    }
+  }
+
+  /// Moves a row to the segment at `row.segment`: fixed text to feed, a header line to sample, or the body.
+  private func advance(_ row: inout Row) {
+    while row.segment < row.plan.count {
+      switch row.plan[row.segment] {
+      case .text(let text):
+        let ids = text.unicodeScalars.compactMap { model.vocabulary.id(of: $0) }
+        if ids.isEmpty {
+          row.segment += 1
+          continue
+        }
+        row.forced = ids
+        row.forcedIndex = 0
+        row.mode = .forcing
+        return
+      case .sampledLine:
+        row.mode = .line
+        return
+      }
+    }
+    row.mode = .body
+  }
+}

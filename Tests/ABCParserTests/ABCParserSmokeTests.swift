@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct ABCParserSmokeTests {
-  @Test func packageBuilds() { #expect(1 + 1 == 2) }
-}
