@@ -28,7 +28,7 @@ public struct RenderOptions: Hashable, Sendable {
 
   /// Checks every value.
   /// - Throws: `RenderError.invalidOption` naming the option and its allowed range.
-  func validate() throws(RenderError) {
+  public func validate() throws(RenderError) {
     if let peak = normalizationPeakDBFS, !(peak.isFinite && peak <= 0 && peak >= -60) {
       throw .invalidOption(name: "normalization peak", value: "\(peak) dBFS", allowed: "-60…0 dBFS")
     }

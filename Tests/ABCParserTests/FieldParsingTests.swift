@@ -15,7 +15,7 @@ import Testing
   }
 
   @Test(arguments: [
-    ("G", "G", Mode.ionian, 1), ("Ador", "A", .dorian, 0), ("F# minor", "F#", .aeolian, 3), ("D Major", "D", .ionian, 2),
+    ("G", "G", Mode.ionian, 1), ("Ador", "A", .dorian, 1), ("F# minor", "F#", .aeolian, 3), ("D Major", "D", .ionian, 2),
     ("D Mix", "D", .mixolydian, 1), ("EPhr", "E", .phrygian, 0), ("Bbm", "Bb", .aeolian, -5), ("Am", "A", .aeolian, 0),
     ("F Lydian", "F", .lydian, 0), ("B Locrian", "B", .locrian, 0), ("C", "C", .ionian, 0), ("Eb", "Eb", .ionian, -3),
     ("CMaj", "C", .ionian, 0), ("A minor", "A", .aeolian, 0), ("Edor", "E", .dorian, 2),
@@ -88,7 +88,7 @@ import Testing
     ("Q:120", 120.0), ("Q:C=120", 60.0), ("Q:\"Allegro\"", 120.0), ("Q:1/2=60 \"slow\"", 120.0),
   ])
   func tempos(line: String, quarters: Double) throws {
-    guard case .tempo(let t)? = headerValue("L:1/8\n" + line) ?? headerValue(line) else {
+    guard case .tempo(let t)? = headerValue(line) else {
       Issue.record("no tempo for \(line)")
       return
     }

@@ -30,7 +30,8 @@ import Testing
 
   @Test(arguments: channelEvents)
   func scheduledEventsGoToSubscribersAtAnAbsoluteTick(event: MIDIEvent) throws {
-    let snapshot = try #require(try ALSAEventSnapshot.of(.event(tick: 123_456, event), port: Self.port, queue: Self.queue))
+    let snapshot = try #require(
+      try ALSAEventSnapshot.of(.event(tick: 123_456, event), port: Self.port, queue: Self.queue))
     #expect(snapshot.event == event)
     #expect(snapshot.queue == Int(Self.queue))
     #expect(snapshot.tick == 123_456)
@@ -58,7 +59,8 @@ import Testing
     let tempo = try #require(
       try ALSAEventSnapshot.of(.tempo(tick: 960, microsecondsPerQuarter: 300_000), port: Self.port, queue: Self.queue))
     #expect(tempo.type == ALSAEventSnapshot.tempoType)
-    #expect(tempo.destinationClient == 0 && tempo.destinationPort == 0)  // SND_SEQ_CLIENT_SYSTEM:SND_SEQ_PORT_SYSTEM_TIMER
+    // SND_SEQ_CLIENT_SYSTEM:SND_SEQ_PORT_SYSTEM_TIMER
+    #expect(tempo.destinationClient == 0 && tempo.destinationPort == 0)
     #expect(tempo.controlledQueue == Int(Self.queue))
     #expect(tempo.controlValue == 300_000)
     #expect(tempo.queue == Int(Self.queue))
@@ -73,7 +75,9 @@ import Testing
   }
 
   @Test func queueCommandsAreNotEvents() throws {
-    for command: SequencerCommand in [.startQueue, .stopQueueNow, .dropPending, .configureQueue(ppq: 480, microsecondsPerQuarter: 1)] {
+    for command: SequencerCommand in [
+      .startQueue, .stopQueueNow, .dropPending, .configureQueue(ppq: 480, microsecondsPerQuarter: 1),
+    ] {
       #expect(try ALSAEventSnapshot.of(command, port: Self.port, queue: Self.queue) == nil)
     }
   }
@@ -87,7 +91,8 @@ import Testing
   }
 
   @Test func everyPlanCommandEncodes() throws {
-    let plan = PlaybackScheduler(options: PlaybackOptions(loopCount: 2, program: 5)).plan(for: PlaybackSchedulerTests.sequence)
+    let plan = PlaybackScheduler(options: PlaybackOptions(loopCount: 2, program: 5)).plan(
+      for: PlaybackSchedulerTests.sequence)
     for command in plan.timeline + plan.panic {
       let snapshot = try ALSAEventSnapshot.of(command, port: Self.port, queue: Self.queue)
       if case .event(let tick, let event) = command {

@@ -14,7 +14,8 @@ import Testing
     for i in 0..<8 {
       if i == 4 { events.append(TimedMIDIEvent(tick: tick, .meta(.tempo(microsecondsPerQuarter: 250_000)))) }
       events.append(TimedMIDIEvent(tick: tick, .noteOn(channel: MIDIChannel(0), note: UInt7(60 + i), velocity: 80)))
-      events.append(TimedMIDIEvent(tick: tick + 48, .noteOff(channel: MIDIChannel(0), note: UInt7(60 + i), velocity: 0)))
+      events.append(
+        TimedMIDIEvent(tick: tick + 48, .noteOff(channel: MIDIChannel(0), note: UInt7(60 + i), velocity: 0)))
       tick += i < 4 ? 96 : 192  // 0.1 s either way
     }
     return MIDISequence(format: 0, ppq: 480, tracks: [MIDITrack(events: events)])
@@ -103,16 +104,22 @@ import Testing
     let receiver = try ALSAInput()
     var output = try ALSAOutput(destination: receiver.address)
     var polls = 0
-    let outcome = try MIDIPlayer().play(Self.melody, to: &output, shouldStop: { polls += 1; return polls > 15 })
+    let outcome = try MIDIPlayer().play(
+      Self.melody, to: &output,
+      shouldStop: {
+        polls += 1
+        return polls > 15
+      })
     guard case .stopped = outcome else {
       Issue.record("expected .stopped, got \(outcome)")
       return
     }
     let received = try receiver.receive(idleSeconds: 0.3).map(\.event)
-    #expect(received.suffix(3) == [
-      .controlChange(channel: MIDIChannel(0), controller: 120, value: 0),
-      .controlChange(channel: MIDIChannel(0), controller: 123, value: 0),
-      .controlChange(channel: MIDIChannel(0), controller: 121, value: 0),
-    ])
+    #expect(
+      received.suffix(3) == [
+        .controlChange(channel: MIDIChannel(0), controller: 120, value: 0),
+        .controlChange(channel: MIDIChannel(0), controller: 123, value: 0),
+        .controlChange(channel: MIDIChannel(0), controller: 121, value: 0),
+      ])
   }
 }

@@ -81,7 +81,8 @@ enum RandomSequences {
     case 19: return .meta(.sequencerSpecific(bytes(0...20)))
     case 20:
       // Types no known meta event uses.
-      return .meta(.unknown(type: [0x10, 0x30, 0x4B, 0x60, 0x7E][Int.random(in: 0...4, using: &rng)], bytes: bytes(0...10)))
+      return .meta(
+        .unknown(type: [0x10, 0x30, 0x4B, 0x60, 0x7E][Int.random(in: 0...4, using: &rng)], bytes: bytes(0...10)))
     default: return .sysEx(escape: false, bytes: bytes(0...3) + [0xF7])
     }
   }

@@ -36,7 +36,8 @@ import Testing
       TimedMIDIEvent(tick: 480, .noteOff(channel: ch, note: 60, velocity: 0)),
     ])
     let normalized = MIDISequence(tracks: [track.normalized()])
-    #expect(normalized.notes().map { [$0.startTick, $0.endTick, $0.velocity.int] } == [[0, 240, 90], [240, 480, 80]])
+    #expect(
+      normalized.notes().map { [$0.startTick, $0.endTick, $0.velocity.int] } == [[0, 240, 90], [240, 480, 80]])
   }
 
   @Test func zeroLengthNoteStaysANote() {

@@ -52,7 +52,9 @@ import Testing
         MIDITrack(events: [
           TimedMIDIEvent(tick: 0, .meta(.text(MIDIMetaEvent.trackNameKind, "Tempo"))),
           TimedMIDIEvent(tick: 0, .meta(.tempo(microsecondsPerQuarter: 500_000))),
-          TimedMIDIEvent(tick: 0, .meta(.timeSignature(numerator: 6, denominatorPower: 3, clocksPerClick: 36, thirtySecondsPerQuarter: 8))),
+          TimedMIDIEvent(
+            tick: 0,
+            .meta(.timeSignature(numerator: 6, denominatorPower: 3, clocksPerClick: 36, thirtySecondsPerQuarter: 8))),
           TimedMIDIEvent(tick: 0, .meta(.keySignature(sharps: 2, minor: false))),
           TimedMIDIEvent(tick: 960, .meta(.tempo(microsecondsPerQuarter: 1_000_000))),
         ]),

@@ -131,7 +131,8 @@ import Testing
     #expect(PlaybackOptions(tempoScale: .nan).problem != nil)
     #expect(PlaybackOptions(loopCount: 0).problem != nil)
     #expect(PlaybackOptions(tempoScale: 1.25, loopCount: 2, program: 5).problem == nil)
-    let plan = PlaybackScheduler(options: PlaybackOptions(tempoScale: .infinity, loopCount: -3)).plan(for: Self.sequence)
+    let plan = PlaybackScheduler(options: PlaybackOptions(tempoScale: .infinity, loopCount: -3)).plan(
+      for: Self.sequence)
     #expect(plan.endTick == 1440)
     #expect(plan.initialMicrosecondsPerQuarter == 600_000)
   }

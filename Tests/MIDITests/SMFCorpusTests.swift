@@ -12,7 +12,8 @@ import Testing
       return
     }
     let folder = corpora.appendingPathComponent("pop-midi/POP909-melody")
-    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mid") }.sorted()
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mid") }
+      .sorted()
     #expect(names.count == 909)
     var notes = 0
     for name in names {

@@ -77,26 +77,26 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
     let abc = directory.appendingPathComponent("tunes.abc")
     try """
-      X:1
-      T:Scale
-      M:4/4
-      L:1/4
-      Q:1/4=90
-      K:C
-      CDEF|GABc|]
+    X:1
+    T:Scale
+    M:4/4
+    L:1/4
+    Q:1/4=90
+    K:C
+    CDEF|GABc|]
 
-      X:2
-      T:Chords and drums
-      M:6/8
-      L:1/8
-      Q:3/8=100
-      K:G
-      %%MIDI program 40
-      %%MIDI drum dzz 38 80
-      %%MIDI drumon
-      "G"GAB "D"d2e|"C"[ce]2d "G"B3|]
+    X:2
+    T:Chords and drums
+    M:6/8
+    L:1/8
+    Q:3/8=100
+    K:G
+    %%MIDI program 40
+    %%MIDI drum dzz 38 80
+    %%MIDI drumon
+    "G"GAB "D"d2e|"C"[ce]2d "G"B3|]
 
-      """.write(to: abc, atomically: true, encoding: .utf8)
+    """.write(to: abc, atomically: true, encoding: .utf8)
     // abc2midi writes tunesN.mid for tune X:N into the working directory.
     guard try Self.run("abc2midi", [abc.path], in: directory) != nil else { return }
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mid") }
@@ -137,7 +137,8 @@ import Testing
     }
     let folder = corpora.appendingPathComponent("pop-midi/POP909-melody")
     // Every 23rd file: 40 files spread over the corpus keeps this test near a second.
-    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mid") }.sorted()
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mid") }
+      .sorted()
     for name in names.enumerated().filter({ $0.offset % 23 == 0 }).map(\.element) {
       let path = folder.appendingPathComponent(name).path
       guard let dump = try Self.run("mftext", [path]) else { return }

@@ -56,7 +56,8 @@ import Testing
       var track: [UInt8] = [0x4D, 0x54, 0x72, 0x6B, 0, 0, 0, UInt8(length)]
       track += (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
       _ = Self.checkNeverTraps(header + track + track)
-      _ = Self.checkNeverTraps((0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+      _ = Self.checkNeverTraps(
+        (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
   }
 }

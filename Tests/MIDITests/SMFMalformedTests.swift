@@ -210,12 +210,15 @@ import Testing
     #expect(throws: MIDIFileError.self) { try MIDIFile.encode(one(.meta(.tempo(microsecondsPerQuarter: 0)))) }
     #expect(throws: MIDIFileError.self) { try MIDIFile.encode(one(.meta(.tempo(microsecondsPerQuarter: 1 << 24)))) }
     #expect(throws: MIDIFileError.self) { try MIDIFile.encode(one(.pitchBend(channel: MIDIChannel(0), value: 16384))) }
-    #expect(throws: MIDIFileError.self) { try MIDIFile.encode(one(.meta(.text(kind: 0x10, bytes: []))))
+    #expect(throws: MIDIFileError.self) {
+      try MIDIFile.encode(one(.meta(.text(kind: 0x10, bytes: []))))
     }
     #expect(throws: MIDIFileError.self) { try MIDIFile.encode(one(.meta(.unknown(type: 0x2F, bytes: [])))) }
     #expect(throws: MIDIFileError.ppqOutOfRange(0)) { try MIDIFile.encode(MIDISequence(ppq: 0)) }
     #expect(throws: MIDIFileError.ppqOutOfRange(32768)) { try MIDIFile.encode(MIDISequence(ppq: 32768)) }
     #expect(throws: MIDIFileError.unwritableFormat(3)) { try MIDIFile.encode(MIDISequence(format: 3)) }
-    #expect(throws: MIDIFileError.formatZeroNeedsOneTrack(trackCount: 0)) { try MIDIFile.encode(MIDISequence(format: 0)) }
+    #expect(throws: MIDIFileError.formatZeroNeedsOneTrack(trackCount: 0)) {
+      try MIDIFile.encode(MIDISequence(format: 0))
+    }
   }
 }

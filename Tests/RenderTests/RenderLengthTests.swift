@@ -89,7 +89,8 @@ struct RenderLengthTests {
 
   @Test func rendersAreIndependentOfWhatCameBefore() throws {
     // One renderer, SoundFont loaded once; the system reset between renders restores programs, controllers and
-    // pitch bend, so a repeat is identical. (Dry: the effects' modulation phase is not reset by FluidSynth.)
+    // pitch bend, so a repeat is the same to within −120 dBFS (FluidSynth leaves ~1e-8 of residue). Dry: FluidSynth
+    // does not reset the phase of the chorus and reverb modulation.
     let renderer = try TestFont.renderer(SynthConfiguration(reverb: false, chorus: false))
     let options = RenderOptions(blockFrames: 500)
     let first = try renderer.renderSamples(TestSequences.a4(program: 0), options: options).audio
@@ -98,7 +99,7 @@ struct RenderLengthTests {
     let other = TestSequences.sequence([.init(key: 50, start: 0, beats: 1.3)], program: 48, extra: [bend, volume])
     _ = try renderer.renderSamples(other, options: options)
     let again = try renderer.renderSamples(TestSequences.a4(program: 0), options: options).audio
-    #expect(sampleDifference(first.samples, again.samples) == nil)
+    #expect(sampleDifference(first.samples, again.samples, tolerance: 1e-6) == nil)
   }
 
   @Test func blockSizeDoesNotChangeTheMusic() throws {

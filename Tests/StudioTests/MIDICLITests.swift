@@ -133,7 +133,9 @@ import Testing
     let truncated = try Self.file("cut.mid", Array(Self.fixture.prefix(60)))
     let cut = try Self.run(["info", truncated])
     #expect(cut.status == 2)
-    #expect(cut.stderr.contains("\(truncated): error: track 1, byte 0x32 (50): the chunk declares 33 bytes but only 2 remain"))
+    #expect(
+      cut.stderr.contains("\(truncated): error: track 1, byte 0x32 (50): the chunk declares 33 bytes but only 2 remain")
+    )
     #expect(cut.stdout.isEmpty)
 
     let text = try Self.file("notes.mid", Array("X:1\nK:C\nCDEF|\n".utf8))

@@ -98,7 +98,7 @@ struct FileParser {
         elements.append(contentsOf: headerLine(l, context: .freeText, state: &textState, previousLetter: &previous))
         l += 1
       }
-      if (first..<l).contains(where: { src.fieldLetter($0) == UInt8(ascii: "K") }) {
+      if (first..<l).contains(where: { src.fieldLetter($0) == UInt8(ascii: "K") }), src.fieldLetter(first) != nil {
         fileState.report(
           .missingReferenceNumber, at: src.location(line: first, offset: src.lines[first].start), length: 1,
           "this block has a K: line but no X: line, so it is not read as a tune",
@@ -148,9 +148,14 @@ struct FileParser {
   func isFileHeaderBlock(from l: Int) -> Bool {
     var k = l
     var found = false
+    var sawKey = false
     while k < src.lines.count, !src.isEmpty(k), !src.isReferenceLine(k) {
-      if src.fieldLetter(k) == UInt8(ascii: "K") { return false }  // a tune without X:, not a header
-      if src.fieldLetter(k) != nil || src.isDirectiveLine(k) { found = true }
+      if src.fieldLetter(k) == UInt8(ascii: "K") { sawKey = true }
+      if src.fieldLetter(k) != nil || src.isDirectiveLine(k) {
+        found = true
+      } else if sawKey, !src.isCommentLine(k), src.looksLikeMusic(k) {
+        return false  // K: followed by music: a tune without X:, not a file header
+      }
       k += 1
     }
     return found

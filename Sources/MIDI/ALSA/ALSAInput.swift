@@ -66,8 +66,10 @@ final class ALSAInput {
   func connect(from address: String) throws(ALSAError) {
     try sequencer.withRaw { seq throws(ALSAError) in
       var addr = snd_seq_addr_t()
-      try ALSASequencer.check(snd_seq_parse_address(seq, &addr, address), "snd_seq_parse_address", kind: .unknownPort(address))
-      try ALSASequencer.check(snd_seq_connect_from(seq, port, Int32(addr.client), Int32(addr.port)), "snd_seq_connect_from")
+      try ALSASequencer.check(
+        snd_seq_parse_address(seq, &addr, address), "snd_seq_parse_address", kind: .unknownPort(address))
+      try ALSASequencer.check(
+        snd_seq_connect_from(seq, port, Int32(addr.client), Int32(addr.port)), "snd_seq_connect_from")
     }
   }
 
@@ -132,7 +134,9 @@ final class ALSAInput {
       let length = Int(CAlsa_event_ext_length(ev))
       guard let data = CAlsa_event_ext_data(ev), length > 0 else { return nil }
       let bytes = Array(UnsafeRawBufferPointer(start: data, count: length))
-      event = bytes.first == 0xF0 ? .sysEx(escape: false, bytes: Array(bytes.dropFirst())) : .sysEx(escape: true, bytes: bytes)
+      event =
+        bytes.first == 0xF0
+        ? .sysEx(escape: false, bytes: Array(bytes.dropFirst())) : .sysEx(escape: true, bytes: bytes)
     default:
       return nil
     }

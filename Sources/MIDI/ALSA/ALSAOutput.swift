@@ -34,7 +34,9 @@ public final class ALSAOutput: MIDIEventSink {
     var portInfo: OpaquePointer?
     var queueStatus: OpaquePointer?
     try ALSASequencer.check(snd_seq_port_info_malloc(&portInfo), "snd_seq_port_info_malloc")
-    guard let portInfo else { throw ALSAError(function: "snd_seq_port_info_malloc", code: -ENOMEM, message: "out of memory") }
+    guard let portInfo else {
+      throw ALSAError(function: "snd_seq_port_info_malloc", code: -ENOMEM, message: "out of memory")
+    }
     do {
       try ALSASequencer.check(snd_seq_queue_status_malloc(&queueStatus), "snd_seq_queue_status_malloc")
     } catch {
@@ -75,7 +77,9 @@ public final class ALSAOutput: MIDIEventSink {
 
   private static func setUp(
     _ seq: OpaquePointer, portName: String, destination: String?, portInfo: OpaquePointer
-  ) throws(ALSAError) -> (port: Int32, queue: Int32, destination: (client: Int32, port: Int32)?, destinationName: String?) {
+  ) throws(ALSAError) -> (
+    port: Int32, queue: Int32, destination: (client: Int32, port: Int32)?, destinationName: String?
+  ) {
     let port = snd_seq_create_simple_port(
       seq, portName, UInt32(SND_SEQ_PORT_CAP_READ | SND_SEQ_PORT_CAP_SUBS_READ),
       UInt32(SND_SEQ_PORT_TYPE_MIDI_GENERIC | SND_SEQ_PORT_TYPE_APPLICATION))
@@ -91,7 +95,8 @@ public final class ALSAOutput: MIDIEventSink {
       try ALSASequencer.check(
         snd_seq_get_any_port_info(seq, client, destinationPort, portInfo), "snd_seq_get_any_port_info",
         kind: .unknownPort(destination))
-      let name = "\(client):\(destinationPort) (\(clientName(seq, client)), \(String(cString: snd_seq_port_info_get_name(portInfo))))"
+      let portName = String(cString: snd_seq_port_info_get_name(portInfo))
+      let name = "\(client):\(destinationPort) (\(clientName(seq, client)), \(portName))"
       let wanted = UInt32(SND_SEQ_PORT_CAP_WRITE | SND_SEQ_PORT_CAP_SUBS_WRITE)
       guard snd_seq_port_info_get_capability(portInfo) & wanted == wanted else {
         throw ALSAError(
@@ -131,9 +136,11 @@ public final class ALSAOutput: MIDIEventSink {
         try ALSASequencer.check(snd_seq_set_queue_tempo(seq, queue, tempo), "snd_seq_set_queue_tempo")
         return true
       case .startQueue:
-        return try Self.accepted(snd_seq_control_queue(seq, queue, Int32(CAlsa_type_start()), 0, nil), "snd_seq_control_queue")
+        return try Self.accepted(
+          snd_seq_control_queue(seq, queue, Int32(CAlsa_type_start()), 0, nil), "snd_seq_control_queue")
       case .stopQueueNow:
-        let taken = try Self.accepted(snd_seq_control_queue(seq, queue, Int32(CAlsa_type_stop()), 0, nil), "snd_seq_control_queue")
+        let taken = try Self.accepted(
+          snd_seq_control_queue(seq, queue, Int32(CAlsa_type_stop()), 0, nil), "snd_seq_control_queue")
         if taken { _ = snd_seq_drain_output(seq) }
         return taken
       case .dropPending:
@@ -250,8 +257,10 @@ public final class ALSAOutput: MIDIEventSink {
     switch event {
     case .noteOn(let c, let n, let v): CAlsa_event_set_noteon(&ev, Int32(c.value), Int32(n.value), Int32(v.value))
     case .noteOff(let c, let n, let v): CAlsa_event_set_noteoff(&ev, Int32(c.value), Int32(n.value), Int32(v.value))
-    case .polyPressure(let c, let n, let p): CAlsa_event_set_keypress(&ev, Int32(c.value), Int32(n.value), Int32(p.value))
-    case .controlChange(let c, let k, let v): CAlsa_event_set_controller(&ev, Int32(c.value), Int32(k.value), Int32(v.value))
+    case .polyPressure(let c, let n, let p):
+      CAlsa_event_set_keypress(&ev, Int32(c.value), Int32(n.value), Int32(p.value))
+    case .controlChange(let c, let k, let v):
+      CAlsa_event_set_controller(&ev, Int32(c.value), Int32(k.value), Int32(v.value))
     case .programChange(let c, let p): CAlsa_event_set_pgmchange(&ev, Int32(c.value), Int32(p.value))
     case .channelPressure(let c, let p): CAlsa_event_set_chanpress(&ev, Int32(c.value), Int32(p.value))
     case .pitchBend(let c, let value): CAlsa_event_set_pitchbend(&ev, Int32(c.value), Int32(min(value, 0x3FFF)) - 8192)

@@ -25,19 +25,23 @@ public struct ALSAPortInfo: Hashable, Sendable, Codable {
 
   /// Names of the `SND_SEQ_PORT_CAP_*` bits set in `bits`.
   static func capabilityNames(_ bits: UInt32) -> [String] {
-    names(bits, [
-      (0, "read"), (1, "write"), (2, "sync-read"), (3, "sync-write"), (4, "duplex"), (5, "subs-read"),
-      (6, "subs-write"), (7, "no-export"),
-    ])
+    names(
+      bits,
+      [
+        (0, "read"), (1, "write"), (2, "sync-read"), (3, "sync-write"), (4, "duplex"), (5, "subs-read"),
+        (6, "subs-write"), (7, "no-export"),
+      ])
   }
 
   /// Names of the `SND_SEQ_PORT_TYPE_*` bits set in `bits`.
   static func typeNames(_ bits: UInt32) -> [String] {
-    names(bits, [
-      (0, "specific"), (1, "midi-generic"), (2, "midi-gm"), (3, "midi-gs"), (4, "midi-xg"), (5, "midi-mt32"),
-      (6, "midi-gm2"), (10, "synth"), (11, "direct-sample"), (12, "sample"), (16, "hardware"), (17, "software"),
-      (18, "synthesizer"), (19, "port"), (20, "application"),
-    ])
+    names(
+      bits,
+      [
+        (0, "specific"), (1, "midi-generic"), (2, "midi-gm"), (3, "midi-gs"), (4, "midi-xg"), (5, "midi-mt32"),
+        (6, "midi-gm2"), (10, "synth"), (11, "direct-sample"), (12, "sample"), (16, "hardware"), (17, "software"),
+        (18, "synthesizer"), (19, "port"), (20, "application"),
+      ])
   }
 
   private static func names(_ bits: UInt32, _ table: [(bit: UInt32, name: String)]) -> [String] {

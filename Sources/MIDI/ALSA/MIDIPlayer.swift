@@ -11,7 +11,9 @@ public struct MIDIPlayer: Sendable {
     _ sequence: MIDISequence, to sink: inout some MIDIEventSink, shouldStop: () -> Bool = { false },
     onProgress: (PlaybackProgress) -> Void = { _ in }
   ) throws(ALSAError) -> PlaybackOutcome {
-    try play(PlaybackScheduler(options: options).plan(for: sequence), to: &sink, shouldStop: shouldStop, onProgress: onProgress)
+    try play(
+      PlaybackScheduler(options: options).plan(for: sequence), to: &sink, shouldStop: shouldStop, onProgress: onProgress
+    )
   }
 
   /// Plays `plan`, returning when the queue has delivered its last event or `shouldStop` returns true (checked

@@ -2,7 +2,7 @@
 public struct PlaybackOptions: Hashable, Sendable {
   /// Tempo multiplier, 0.01…100: 1.25 plays 25 % faster (every tempo's µs per quarter divided by 1.25).
   public var tempoScale: Double
-  /// How many times the sequence plays back to back, 1…10 000.
+  /// How many times the sequence plays back to back, 1…100 (the plan holds every repeat in memory).
   public var loopCount: Int
   /// When set, replaces every program change on non-percussion channels and selects this program (0…127)
   /// on each of them at the start.
@@ -27,14 +27,14 @@ public struct PlaybackOptions: Hashable, Sendable {
   /// Allowed `tempoScale` values.
   public static let tempoScaleRange: ClosedRange<Double> = 0.01...100
   /// Allowed `loopCount` values.
-  public static let loopCountRange: ClosedRange<Int> = 1...10_000
+  public static let loopCountRange: ClosedRange<Int> = 1...100
 
   /// A message saying which option is out of range and what is allowed, or `nil` when all are valid.
   public var problem: String? {
     if !tempoScale.isFinite || !Self.tempoScaleRange.contains(tempoScale) {
       return "tempo scale \(tempoScale) is out of range; use 0.01…100 (1.25 = 25% faster)"
     }
-    if !Self.loopCountRange.contains(loopCount) { return "loop count \(loopCount) is out of range; use 1…10000" }
+    if !Self.loopCountRange.contains(loopCount) { return "loop count \(loopCount) is out of range; use 1…100" }
     if !lookaheadSeconds.isFinite || lookaheadSeconds <= 0 || lookaheadSeconds > 60 {
       return "look-ahead \(lookaheadSeconds) s is out of range; use more than 0 and at most 60 seconds"
     }

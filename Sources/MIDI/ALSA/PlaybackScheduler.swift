@@ -13,7 +13,8 @@ public struct PlaybackScheduler: Sendable {
     let source = sequence.normalized()
     let ppq = max(1, source.ppq)
     let scale = options.tempoScale.isFinite ? min(max(options.tempoScale, 0.01), 100) : 1
-    let loops = min(max(options.loopCount, PlaybackOptions.loopCountRange.lowerBound), PlaybackOptions.loopCountRange.upperBound)
+    let loops = min(
+      max(options.loopCount, PlaybackOptions.loopCountRange.lowerBound), PlaybackOptions.loopCountRange.upperBound)
     let length = max(0, source.lastTick)
     let sourceTempo = source.tempoMap
     func scaled(_ microseconds: Int) -> Int { max(1, Int((Double(max(1, microseconds)) / scale).rounded())) }
@@ -40,7 +41,9 @@ public struct PlaybackScheduler: Sendable {
         switch item.event.event {
         case .meta(.tempo(let microseconds)):
           // Tempo at tick 0 is the queue's initial tempo (and re-set at each loop start above).
-          if item.event.tick > 0 { timeline.append(.tempo(tick: tick, microsecondsPerQuarter: scaled(Int(microseconds)))) }
+          if item.event.tick > 0 {
+            timeline.append(.tempo(tick: tick, microsecondsPerQuarter: scaled(Int(microseconds))))
+          }
         case .meta:
           continue
         case .programChange(let channel, _) where options.program != nil && !channel.isPercussion:
@@ -55,7 +58,9 @@ public struct PlaybackScheduler: Sendable {
 
     var changes = [TempoMap.Change(tick: 0, microsecondsPerQuarter: initial)]
     for command in timeline {
-      if case .tempo(let tick, let microseconds) = command { changes.append(.init(tick: tick, microsecondsPerQuarter: microseconds)) }
+      if case .tempo(let tick, let microseconds) = command {
+        changes.append(.init(tick: tick, microsecondsPerQuarter: microseconds))
+      }
     }
     let tempoMap = TempoMap(ppq: ppq, changes: changes)
     let channels = usedChannels.sorted()
@@ -81,7 +86,8 @@ public struct PlaybackScheduler: Sendable {
     for command in timeline {
       let tick = command.tick ?? 0
       while index + 1 < changes.count, changes[index + 1].tick <= tick {
-        base += Double(changes[index + 1].tick - changes[index].tick) * Double(changes[index].microsecondsPerQuarter)
+        base +=
+          Double(changes[index + 1].tick - changes[index].tick) * Double(changes[index].microsecondsPerQuarter)
           / 1_000_000 / Double(map.ppq)
         index += 1
       }

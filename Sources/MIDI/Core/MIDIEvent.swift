@@ -14,7 +14,8 @@ public enum MIDIEvent: Hashable, Sendable {
   case channelPressure(channel: MIDIChannel, pressure: UInt7)
   /// Pitch bend, 0…16383, centre 8192.
   case pitchBend(channel: MIDIChannel, value: UInt16)
-  /// A system-exclusive message. `bytes` excludes the leading 0xF0 (or 0xF7 for an escape) and includes the final 0xF7 when present.
+  /// A system-exclusive message. `bytes` excludes the leading 0xF0 (or 0xF7 for an escape) and includes the final
+  /// 0xF7 when present.
   case sysEx(escape: Bool, bytes: [UInt8])
   /// An SMF meta event (0xFF); never sent to a device.
   case meta(MIDIMetaEvent)

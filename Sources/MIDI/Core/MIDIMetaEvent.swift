@@ -2,7 +2,8 @@
 public enum MIDIMetaEvent: Hashable, Sendable {
   /// Type 0x00, two bytes.
   case sequenceNumber(UInt16)
-  /// Text-like meta events 0x01…0x0F: 1 text, 2 copyright, 3 track name, 4 instrument, 5 lyric, 6 marker, 7 cue point.
+  /// Text-like meta events 0x01…0x0F: 1 text, 2 copyright, 3 track name, 4 instrument, 5 lyric, 6 marker,
+  /// 7 cue point.
   case text(kind: UInt8, bytes: [UInt8])
   /// Type 0x20: the MIDI channel (0…15) that following meta and sysex events refer to.
   case channelPrefix(UInt8)
@@ -32,7 +33,9 @@ public enum MIDIMetaEvent: Hashable, Sendable {
   public static let cuePointKind: UInt8 = 0x07
 
   /// A text meta event from a Swift string (UTF-8).
-  public static func text(_ kind: UInt8, _ string: String) -> MIDIMetaEvent { .text(kind: kind, bytes: Array(string.utf8)) }
+  public static func text(_ kind: UInt8, _ string: String) -> MIDIMetaEvent {
+    .text(kind: kind, bytes: Array(string.utf8))
+  }
 
   /// The type byte that follows 0xFF in an SMF.
   public var typeByte: UInt8 {

@@ -29,7 +29,8 @@ extension MIDIChannel: Codable {
   public init(from decoder: any Decoder) throws {
     let raw = try decoder.singleValueContainer().decode(Int.self)
     guard let channel = MIDIChannel(exactly: raw) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "MIDI channel \(raw) is outside 0…15"))
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "MIDI channel \(raw) is outside 0…15"))
     }
     self = channel
   }
@@ -43,7 +44,8 @@ extension UInt7: Codable {
   public init(from decoder: any Decoder) throws {
     let raw = try decoder.singleValueContainer().decode(Int.self)
     guard let byte = UInt7(exactly: raw) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "MIDI data byte \(raw) is outside 0…127"))
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "MIDI data byte \(raw) is outside 0…127"))
     }
     self = byte
   }

@@ -16,7 +16,8 @@ public struct MIDISequence: Hashable, Sendable {
   /// Tick of the last event over all tracks.
   public var lastTick: Int { tracks.map(\.lastTick).max() ?? 0 }
 
-  /// Every event of every track merged into one list ordered by tick; at equal ticks track order then event order is kept.
+  /// Every event of every track merged into one list ordered by tick; at equal ticks track order then event order
+  /// is kept.
   public var mergedEvents: [(track: Int, event: TimedMIDIEvent)] {
     var all: [(track: Int, event: TimedMIDIEvent)] = []
     all.reserveCapacity(tracks.reduce(0) { $0 + $1.events.count })

@@ -117,7 +117,8 @@ extension MIDISequence {
     }
     return MIDISequenceSummary(
       format: format, ppq: ppq, tracks: trackSummaries, tempos: tempos, tempoIsDefault: !hasTempoEvent,
-      timeSignatures: timeSignatures.sorted { $0.tick < $1.tick }, keySignatures: keySignatures.sorted { $0.tick < $1.tick },
+      timeSignatures: timeSignatures.sorted { $0.tick < $1.tick },
+      keySignatures: keySignatures.sorted { $0.tick < $1.tick },
       lastTick: lastTick, durationSeconds: map.seconds(atTick: lastTick),
       noteCount: trackSummaries.reduce(0) { $0 + $1.noteCount })
   }

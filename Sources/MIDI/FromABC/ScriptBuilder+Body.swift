@@ -15,6 +15,7 @@ extension ScriptBuilder {
       case .tuplet(let t): tuplet(t)
       case .graceGroup(let g): graces(g)
       case .brokenRhythm(let b): brokenRhythm(b)
+      case .tie: tieLastSound()
       case .decoration(let d): decoration(d)
       case .chordSymbol(let s): chordSymbol(s)
       case .field(let f): field(f)
@@ -128,6 +129,17 @@ extension ScriptBuilder {
     default:
       voices[current].append(.control(.midi(midi)))
     }
+  }
+
+  /// A tie written apart from its note (`A2 -A2`): ties the notes of the last note or chord.
+  mutating func tieLastSound() {
+    guard
+      let i = voices[current].script.items.lastIndex(where: {
+        if case .sound(let s) = $0 { return !s.isGrace && !s.isRest } else { return false }
+      }), case .sound(var s) = voices[current].script.items[i]
+    else { return }
+    for t in s.tones.indices { s.tones[t].isTied = true }
+    voices[current].script.items[i] = .sound(s)
   }
 
   // MARK: - Bars and endings

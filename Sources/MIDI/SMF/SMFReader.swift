@@ -148,7 +148,8 @@ struct SMFReader {
     case (0x51, 3): return .tempo(microsecondsPerQuarter: UInt32(d[0]) << 16 | UInt32(d[1]) << 8 | UInt32(d[2]))
     case (0x54, 5): return .smpteOffset(hours: d[0], minutes: d[1], seconds: d[2], frames: d[3], subframes: d[4])
     case (0x58, 4):
-      return .timeSignature(numerator: d[0], denominatorPower: d[1], clocksPerClick: d[2], thirtySecondsPerQuarter: d[3])
+      return .timeSignature(
+        numerator: d[0], denominatorPower: d[1], clocksPerClick: d[2], thirtySecondsPerQuarter: d[3])
     case (0x59, 2) where d[1] <= 1: return .keySignature(sharps: Int8(bitPattern: d[0]), minor: d[1] == 1)
     case (0x7F, _): return .sequencerSpecific(d)
     default: return .unknown(type: type, bytes: d)

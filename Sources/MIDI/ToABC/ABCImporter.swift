@@ -50,7 +50,8 @@ public struct ABCImporter: Sendable {
 
     // Meter and bars.
     let signatures = Self.timeSignatures(of: sequence)
-    let layout = MeterFinder.layout(notes: notes, fit: fit, option: options.meter, timeSignature: signatures.first)
+    let layout = MeterFinder.layout(
+      notes: notes, velocities: quantized.velocities, fit: fit, option: options.meter, timeSignature: signatures.first)
     guard let layout else {
       throw .meterDoesNotFitGrid(meter: options.meter ?? .fourFour, grid: fit.grid)
     }

@@ -13,6 +13,17 @@ public struct BarLayout: Hashable, Sendable {
     case inferred
   }
 
+  /// How the bar start was chosen.
+  public enum PhaseSource: String, Hashable, Sendable {
+    /// Where the time signature puts it (bars from its tick).
+    case timeSignature
+    /// Louder notes on the downbeats: the note-on velocities show a bar-long accent pattern (a performance, or
+    /// abc2midi's beat model: 105 on the first note of a bar, 80 on most others).
+    case accents
+    /// Long notes on strong beats (`BarLayout.weight(atBarPosition:)`).
+    case noteLengths
+  }
+
   /// The meter as written (`M:`), after the grid's time scale (12/8 for 4/4 on a triplet grid).
   public var meter: ImportMeter
   public var meterSource: MeterSource
@@ -22,6 +33,7 @@ public struct BarLayout: Hashable, Sendable {
   public var beatSteps: Int
   /// Bars start at steps ≡ `phase` modulo `barSteps`; `0 ..< barSteps`.
   public var phase: Int
+  public var phaseSource: PhaseSource
 
   /// Index of the bar holding `step` (bar 0 starts at `phase`).
   public func bar(atStep step: Int) -> Int { GridFit.floorDiv(step - phase, barSteps) }
@@ -41,9 +53,11 @@ public struct BarLayout: Hashable, Sendable {
 
   /// Builds the layout of `meter` on `grid`, or `nil` when a bar or beat is not a whole number of steps.
   static func make(meter: ImportMeter, source: MeterSource, grid: ImportGrid, phase: Int = 0) -> BarLayout? {
-    guard let bar = (meter.barLength / grid.writtenStep).wholeValue, bar >= 1 else { return nil }
-    var beat = (meter.beat / grid.writtenStep).wholeValue ?? 1
+    guard let bar = (meter.barLength / grid.writtenStep).importedInteger, bar >= 1 else { return nil }
+    var beat = (meter.beat / grid.writtenStep).importedInteger ?? 1
     if beat < 1 || bar % beat != 0 { beat = 1 }
-    return BarLayout(meter: meter, meterSource: source, barSteps: bar, beatSteps: beat, phase: ((phase % bar) + bar) % bar)
+    return BarLayout(
+      meter: meter, meterSource: source, barSteps: bar, beatSteps: beat, phase: ((phase % bar) + bar) % bar,
+      phaseSource: .timeSignature)
   }
 }

@@ -11,6 +11,8 @@ public struct GridFit: Hashable, Sendable {
   public var phase: Int
   /// Share of onsets within an eighth of a step of a grid point, 0…1.
   public var share: Double
+  /// Onsets that land on the same step as an earlier onset (chords, and notes too close for the grid).
+  public var merged: Int
 
   /// Ticks per quarter × 4: the number of grid units in one step.
   var unitsPerStep: Int { 4 * ppq }
@@ -47,7 +49,7 @@ public struct GridFit: Hashable, Sendable {
     let ppq = max(1, ppq)
     let d = grid.step.denominator
     let s = 4 * ppq
-    guard !onsets.isEmpty else { return GridFit(grid: grid, ppq: ppq, phase: 0, share: 1) }
+    guard !onsets.isEmpty else { return GridFit(grid: grid, ppq: ppq, phase: 0, share: 1, merged: 0) }
     let residues = onsets.map { (($0 * d) % s + s) % s }.sorted()
     let extended = residues.map { $0 - s } + residues + residues.map { $0 + s }
     // Tolerance: |distance| ≤ s/8, compared as 8·|distance| ≤ s to stay exact for any PPQ.
@@ -76,15 +78,20 @@ public struct GridFit: Hashable, Sendable {
       let dist = min(((r - phase) % s + s) % s, ((phase - r) % s + s) % s)
       return 8 * dist <= s
     }.count
-    return GridFit(grid: grid, ppq: ppq, phase: phase, share: Double(close) / Double(onsets.count))
+    var fit = GridFit(grid: grid, ppq: ppq, phase: phase, share: Double(close) / Double(onsets.count), merged: 0)
+    let steps = onsets.sorted().map { fit.step(atTick: $0) }
+    fit.merged = zip(steps, steps.dropFirst()).filter { $0 == $1 }.count
+    return fit
   }
 
-  /// Picks the grid for `onsets` (ticks):
+  /// Picks the grid for `onsets` (ticks), the coarsest that fits:
   ///
-  /// 1. the first of 1/8, 1/16, 1/12, 1/24 on which at least 98 % of the onsets lie (within an eighth of a step);
-  /// 2. otherwise 1/16, unless 1/12, 1/24 or 1/32 fits at least 5 points better (then the best of those).
-  ///
-  /// Coarser grids come first because every onset that lies on 1/8 also lies on 1/16.
+  /// 1. 1/8, else 1/16, when at least 98 % of the onsets lie on it (within an eighth of a step) and it merges at
+  ///    most 0.5 % of the onsets more than the next finer grid (eighth-note triplets merge on 1/8, not on 1/16);
+  /// 2. else a triplet grid when at least 90 % of the onsets lie on it and at least 10 points more than on 1/16
+  ///    (the music is mostly in triplets; a straight tune with a few triplets stays on 1/16 and its triplets are
+  ///    rounded to it): 1/12, or 1/24 when 1/12 would merge 0.5 % more onsets;
+  /// 3. else 1/32 when it fits at least 5 points better than 1/16, else 1/16.
   public static func choosing(ppq: Int, onsets: [Int]) -> GridFit {
     var fits: [ImportGrid: GridFit] = [:]
     func fit(_ g: ImportGrid) -> GridFit {
@@ -93,13 +100,17 @@ public struct GridFit: Hashable, Sendable {
       fits[g] = f
       return f
     }
-    for g in [ImportGrid.eighth, .sixteenth, .tripletEighth, .tripletSixteenth] where fit(g).share >= 0.98 {
-      return fit(g)
+    let slack = onsets.count / 200
+    func keeps(_ coarse: ImportGrid, asMuchAs fine: ImportGrid) -> Bool { fit(coarse).merged - fit(fine).merged <= slack }
+    if fit(.eighth).share >= 0.98, keeps(.eighth, asMuchAs: .sixteenth) { return fit(.eighth) }
+    if fit(.sixteenth).share >= 0.98, keeps(.sixteenth, asMuchAs: .thirtySecond) { return fit(.sixteenth) }
+    let straight = fit(.sixteenth)
+    func qualifies(_ g: ImportGrid) -> Bool { fit(g).share >= max(0.9, straight.share + 0.1) }
+    if qualifies(.tripletEighth), !qualifies(.tripletSixteenth) || keeps(.tripletEighth, asMuchAs: .tripletSixteenth) {
+      return fit(.tripletEighth)
     }
-    var best = fit(.sixteenth)
-    for g in [ImportGrid.tripletEighth, .tripletSixteenth, .thirtySecond] where fit(g).share >= best.share + 0.05 {
-      best = fit(g)
-    }
-    return best
+    if qualifies(.tripletSixteenth) { return fit(.tripletSixteenth) }
+    let fine = fit(.thirtySecond)
+    return fine.share >= straight.share + 0.05 ? fine : straight
   }
 }

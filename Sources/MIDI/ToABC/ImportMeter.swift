@@ -59,7 +59,7 @@ public struct ImportMeter: Hashable, Sendable, CustomStringConvertible {
     // Smallest power-of-two denominator ≥ 8 that makes the numerator whole (compound meters count eighths).
     var d = max(8, denominator)
     while d <= 64 {
-      if let n = (bar * NoteLength(d)).wholeValue, let m = ImportMeter(n, d) { return m }
+      if let n = (bar * NoteLength(d)).importedInteger, let m = ImportMeter(n, d) { return m }
       d *= 2
     }
     return nil
@@ -71,5 +71,5 @@ public struct ImportMeter: Hashable, Sendable, CustomStringConvertible {
 
 extension NoteLength {
   /// The value as an `Int` when it is a whole number.
-  var wholeValue: Int? { denominator == 1 ? numerator : nil }
+  var importedInteger: Int? { denominator == 1 ? numerator : nil }
 }

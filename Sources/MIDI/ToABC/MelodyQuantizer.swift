@@ -15,6 +15,8 @@ public struct MelodyQuantizer: Sendable {
   public struct Outcome: Hashable, Sendable {
     /// Sorted by start, non-overlapping.
     public var notes: [GridNote]
+    /// Note-on velocity of each of `notes` (same order).
+    public var velocities: [Int]
     /// Notes dropped because another note started on the same step.
     public var droppedSimultaneous: Int
     /// Notes shortened because the next note started before they ended.
@@ -26,6 +28,7 @@ public struct MelodyQuantizer: Sendable {
   public func quantize(_ notes: [MIDINote]) -> Outcome {
     struct Candidate {
       var note: GridNote
+      var velocity: Int
       var rawTicks: Int
       var atLeastOneStep: Bool
       var shift: Double
@@ -35,7 +38,7 @@ public struct MelodyQuantizer: Sendable {
       let end = max(start + 1, fit.step(atTick: n.endTick))
       let raw = n.endTick - n.startTick
       return Candidate(
-        note: GridNote(pitch: n.pitch.int, start: start, length: end - start), rawTicks: raw,
+        note: GridNote(pitch: n.pitch.int, start: start, length: end - start), velocity: n.velocity.int, rawTicks: raw,
         atLeastOneStep: raw * fit.d >= fit.unitsPerStep, shift: fit.deviationTicks(n.startTick))
     }
     // Sort by start; at one start the preferred note first: lasting a step, then higher, then longer.
@@ -46,6 +49,7 @@ public struct MelodyQuantizer: Sendable {
       return a.rawTicks > b.rawTicks
     }
     var kept: [GridNote] = []
+    var velocities: [Int] = []
     var dropped = 0
     var maxShift = 0.0
     for c in candidates {
@@ -54,6 +58,7 @@ public struct MelodyQuantizer: Sendable {
         continue
       }
       kept.append(c.note)
+      velocities.append(c.velocity)
       maxShift = max(maxShift, c.shift)
     }
     var shortened = 0
@@ -61,6 +66,8 @@ public struct MelodyQuantizer: Sendable {
       kept[i].length = kept[i + 1].start - kept[i].start
       shortened += 1
     }
-    return Outcome(notes: kept, droppedSimultaneous: dropped, shortened: shortened, maxOnsetShiftTicks: maxShift)
+    return Outcome(
+      notes: kept, velocities: velocities, droppedSimultaneous: dropped, shortened: shortened,
+      maxOnsetShiftTicks: maxShift)
   }
 }

@@ -71,15 +71,18 @@ struct InfoCommand: ParsableCommand {
     let trackWord = s.tracks.count == 1 ? "track" : "tracks"
     var out = "file:            \(path)\n"
     out += "format:          \(s.format), \(s.tracks.count) \(trackWord), \(s.ppq) ticks per quarter note\n"
-    out += "length:          \(clock(s.durationSeconds)) (\(String(format: "%.3f", s.durationSeconds)) s, \(s.lastTick) ticks)\n"
+    let seconds = String(format: "%.3f", s.durationSeconds)
+    out += "length:          \(clock(s.durationSeconds)) (\(seconds) s, \(s.lastTick) ticks)\n"
     out += "notes:           \(s.noteCount)\n"
     let tempos = s.tempos.map {
       "\(String(format: "%.2f", $0.beatsPerMinute)) BPM at tick \($0.tick) (\(String(format: "%.3f", $0.seconds)) s)"
     }
     out += "tempo:           \(capped(tempos))\(s.tempoIsDefault ? " (no tempo event: SMF default)" : "")\n"
-    out += "time signatures: \(capped(s.timeSignatures.map { "\($0.numerator)/\($0.denominator) at tick \($0.tick)" }))\n"
+    out +=
+      "time signatures: \(capped(s.timeSignatures.map { "\($0.numerator)/\($0.denominator) at tick \($0.tick)" }))\n"
     let keys = s.keySignatures.map { key -> String in
-      let accidentals = key.sharps == 0 ? "no sharps or flats" : key.sharps > 0 ? "\(key.sharps) sharp(s)" : "\(-key.sharps) flat(s)"
+      let accidentals =
+        key.sharps == 0 ? "no sharps or flats" : key.sharps > 0 ? "\(key.sharps) sharp(s)" : "\(-key.sharps) flat(s)"
       return "\(accidentals) \(key.minor ? "minor" : "major") at tick \(key.tick)"
     }
     out += "key signatures:  \(capped(keys))\n"
@@ -88,10 +91,12 @@ struct InfoCommand: ParsableCommand {
       [
         "\(track.index)", track.name ?? "-", "\(track.eventCount)", "\(track.noteCount)",
         track.channels.isEmpty ? "-" : track.channels.map(String.init).joined(separator: ","),
-        track.programs.isEmpty ? "-" : track.programs.map { "ch\($0.channel): \($0.program) \($0.name)" }.joined(separator: "; "),
+        track.programs.isEmpty
+          ? "-" : track.programs.map { "ch\($0.channel): \($0.program) \($0.name)" }.joined(separator: "; "),
       ]
     }
-    out += table(header: ["#", "name", "events", "notes", "channels", "programs"], rows: rows, rightAligned: [0, 2, 3])
+    out += table(
+      header: ["#", "name", "events", "notes", "channels", "programs"], rows: rows, rightAligned: [0, 2, 3])
     return out
   }
 
@@ -106,10 +111,11 @@ struct InfoCommand: ParsableCommand {
     let all = [header] + rows
     let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
     return all.map { row in
-      "  " + row.enumerated().map { column, cell in
-        let pad = String(repeating: " ", count: widths[column] - cell.count)
-        return rightAligned.contains(column) ? pad + cell : (column == row.count - 1 ? cell : cell + pad)
-      }.joined(separator: "  ")
+      "  "
+        + row.enumerated().map { column, cell in
+          let pad = String(repeating: " ", count: widths[column] - cell.count)
+          return rightAligned.contains(column) ? pad + cell : (column == row.count - 1 ? cell : cell + pad)
+        }.joined(separator: "  ")
     }.joined(separator: "\n") + "\n"
   }
 }

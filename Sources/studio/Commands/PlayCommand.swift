@@ -43,17 +43,20 @@ struct PlayCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Tempo multiplier, 0.01…100: 1.25 plays 25% faster.", valueName: "factor"))
   var tempoScale: Double = 1
 
-  @Option(help: ArgumentHelp("Play the sequence N times in a row (1…10000).", valueName: "N"))
+  @Option(help: ArgumentHelp("Play the sequence N times in a row (1…100).", valueName: "N"))
   var loop: Int = 1
 
   @Option(
-    help: ArgumentHelp("General MIDI program 0…127 for every non-drum channel (0 = piano, 40 = violin).", valueName: "N"))
+    help: ArgumentHelp(
+      "General MIDI program 0…127 for every non-drum channel (0 = piano, 40 = violin).", valueName: "N"))
   var program: Int?
 
   func validate() throws {
     guard virtual != (port != nil) else {
       throw ValidationError(
-        virtual ? "give either --port or --virtual, not both" : "missing --port CLIENT:PORT (list ports with `studio ports`) or --virtual")
+        virtual
+          ? "give either --port or --virtual, not both"
+          : "missing --port CLIENT:PORT (list ports with `studio ports`) or --virtual")
     }
     if let program, UInt7(exactly: program) == nil { throw ValidationError("--program \(program) is outside 0…127") }
     if let problem = options.problem { throw ValidationError(problem) }
@@ -80,7 +83,10 @@ struct PlayCommand: ParsableCommand {
     if let destination = output.destinationName {
       printError("playing \(input) (\(ProgressBar.clock(plan.durationSeconds))) to \(destination)")
     } else {
-      printError("waiting for a program to connect to ALSA port \(output.address) (e.g. `aconnect \(output.address) 128:0`); Ctrl-C cancels")
+      printError(
+        "waiting for a program to connect to ALSA port \(output.address) "
+          + "(e.g. `aconnect \(output.address) 128:0`); Ctrl-C cancels"
+      )
     }
 
     let stop = StopOnSignal()
@@ -136,7 +142,11 @@ private final class StopOnSignal {
 
   init() {
     for number in [SIGINT, SIGTERM] {
-      signal(number, SIG_IGN)  // the dispatch source sees it instead of the default handler
+      #if !os(Linux)
+        // kqueue reports ignored signals; on Linux libdispatch installs its own handler, and an ignored signal
+        // would never reach the source.
+        signal(number, SIG_IGN)
+      #endif
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler { [flag] in flag.value.store(true, ordering: .relaxed) }
       source.resume()

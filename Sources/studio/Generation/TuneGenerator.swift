@@ -49,8 +49,9 @@ final class TuneGenerator {
             + "a character the model never saw; remove it")
       }
     }
-    for scalar in "X:0123456789\nTMLK/18".unicodeScalars where model.vocabulary.id(of: scalar) == nil {
-      throw SetupError(description: "the model's vocabulary lacks \"\(scalar.escaped(asASCII: true))\"; it was not trained on ABC tunes")
+    for scalar in "X:\n".unicodeScalars where model.vocabulary.id(of: scalar) == nil {
+      throw SetupError(
+        description: "the model's vocabulary lacks \"\(scalar.escaped(asASCII: true))\"; it was not trained on ABC tunes")
     }
   }
 
@@ -184,17 +185,12 @@ final class TuneGenerator {
     let titleGenerated: Bool
     if settings.raw {
       text = sample.text
-      let sampledTitle = TuneText.title(of: sample.text)
+      // Named after the title the user gave, else the model's, else a made-up one; the text stays as sampled.
+      let sampledTitle = fixedTitle ?? TuneText.title(of: sample.text)
       title = sampledTitle ?? fallbackTitle
       titleGenerated = sampledTitle == nil
     } else {
-      var finished = TuneText.finalize(sample.text, number: number, fallbackTitle: fallbackTitle)
-      if let fixed = fixedTitle, finished.title != fixed {
-        // The model saw the title without the characters it does not know; write the one the user gave.
-        finished = TuneText.finalize(
-          Self.replacingTitle(in: finished.text, with: fixed), number: number, fallbackTitle: fallbackTitle)
-      }
-      (text, title, titleGenerated) = finished
+      (text, title, titleGenerated) = TuneText.finalize(sample.text, number: number, fallbackTitle: fallbackTitle)
     }
     let check = TuneCheck(text)
     var reasons = check.reasons
@@ -206,13 +202,6 @@ final class TuneGenerator {
       number: number, text: text, title: title, titleGenerated: titleGenerated, attempts: 0,
       sampledCharacters: sample.sampledCharacters, ending: sample.ending, check: check, rejections: [])
     return AttemptResult(accepted: accepted, reasons: accepted ? [] : reasons, tune: tune)
-  }
-
-  /// `text` with its first `T:` line set to `title`.
-  static func replacingTitle(in text: String, with title: String) -> String {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    if let index = lines.firstIndex(where: { $0.hasPrefix("T:") }) { lines[index] = "T:" + title }
-    return lines.joined(separator: "\n")
   }
 
   /// A short, number-free name for a rejection reason, for the statistics.
@@ -245,7 +234,7 @@ final class TuneGenerator {
     var generator: SplitMix64
     var plan: [PrimePlan.Segment]
     var segment = 0
-    var forced: [Int32] = []
+    var forced: [Unicode.Scalar] = []
     var forcedIndex = 0
     var mode = Mode.forcing
     var text = String.UnicodeScalarView()
@@ -289,15 +278,21 @@ final class TuneGenerator {
           input[index] = 0
           continue
         }
-        if rows[index].mode == .forcing {
-          let id = rows[index].forced[rows[index].forcedIndex]
+        // Fixed text: feed its next character. Characters the model does not know (say an "é" in --title) are
+        // written but not fed; when nothing known is left the row samples in this very step.
+        var fed: Int32?
+        while fed == nil, rows[index].mode == .forcing {
+          let scalar = rows[index].forced[rows[index].forcedIndex]
           rows[index].forcedIndex += 1
-          rows[index].text.append(vocabulary.scalar(for: id) ?? "\u{FFFD}")
-          input[index] = id
+          rows[index].text.append(scalar)
+          fed = vocabulary.id(of: scalar)
           if rows[index].forcedIndex == rows[index].forced.count {
             rows[index].segment += 1
             advance(&rows[index])
           }
+        }
+        if let fed {
+          input[index] = fed
           continue
         }
         precondition(!first, "every prime starts with fixed text")
@@ -346,12 +341,11 @@ final class TuneGenerator {
     while row.segment < row.plan.count {
       switch row.plan[row.segment] {
       case .text(let text):
-        let ids = text.unicodeScalars.compactMap { model.vocabulary.id(of: $0) }
-        if ids.isEmpty {
+        if text.isEmpty {
           row.segment += 1
           continue
         }
-        row.forced = ids
+        row.forced = Array(text.unicodeScalars)
         row.forcedIndex = 0
         row.mode = .forcing
         return

@@ -89,10 +89,10 @@ enum Spectrum {
 }
 
 /// Compares audio sample by sample without handing swift-testing two huge arrays (its diff of large collections is
-/// quadratic). Returns nil when equal, else a short description of the first difference.
-func sampleDifference(_ a: [Float], _ b: [Float]) -> String? {
+/// quadratic). Returns nil when every sample differs by at most `tolerance`, else a short description.
+func sampleDifference(_ a: [Float], _ b: [Float], tolerance: Float = 0) -> String? {
   guard a.count == b.count else { return "lengths differ: \(a.count) vs \(b.count) samples" }
-  guard let index = zip(a, b).firstIndex(where: { $0 != $1 }) else { return nil }
+  guard let index = a.indices.first(where: { abs(a[$0] - b[$0]) > tolerance }) else { return nil }
   let maxDelta = zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
   return "first difference at sample \(index): \(a[index]) vs \(b[index]); largest difference \(maxDelta)"
 }

@@ -17,10 +17,10 @@ enum LyricsParser {
     while j < u.count, u[j] == 0x20 || u[j] == 0x09 { j += 1 }
     if j < u.count, ByteClass.isDigit(u[j]) {
       var k = j
-      while k < u.count, u[k] != 0x20, u[k] != 0x09 { k += 1 }
-      if k < u.count {
-        stanza = String(decoding: u[j..<k], as: UTF8.self).replacingTilde()
-        i = k
+      while k < u.count, ByteClass.isDigit(u[k]) || u[k] == UInt8(ascii: ".") || u[k] == UInt8(ascii: ")") { k += 1 }
+      if k < u.count, u[k] == 0x20 || u[k] == 0x09 || u[k] == UInt8(ascii: "~") {
+        stanza = String(decoding: u[j..<k], as: UTF8.self)
+        i = k + 1
       }
     }
     while i < u.count {
@@ -89,8 +89,4 @@ enum LyricsParser {
     }
     return SymbolLine(items: items)
   }
-}
-
-extension String {
-  func replacingTilde() -> String { String(map { $0 == "~" ? " " : $0 }) }
 }

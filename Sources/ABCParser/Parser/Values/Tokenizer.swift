@@ -23,19 +23,22 @@ enum Tokenizer {
       }
       out.append(Token(text: String(decoding: u[start..<i], as: UTF8.self), offset: start))
     }
-    // Join `a = b`, `a= b`, `a =b`.
+    // Join `clef = bass`, `clef= bass`, `clef =bass` (only after a parameter name: `=c` alone is a natural).
+    let names: Set<String> = [
+      "clef", "transpose", "t", "octave", "middle", "stafflines", "name", "nm", "subname", "snm", "sname", "stem",
+    ]
     var joined: [Token] = []
     var k = 0
     while k < out.count {
       var t = out[k]
-      while k + 1 < out.count, t.text.hasSuffix("=") || out[k + 1].text.hasPrefix("=") {
+      let base = t.text.hasSuffix("=") ? String(t.text.dropLast()) : t.text
+      if names.contains(base.lowercased()), k + 1 < out.count, t.text.hasSuffix("=") || out[k + 1].text.hasPrefix("=") {
         t.text += out[k + 1].text
         k += 1
         if t.text.hasSuffix("="), k + 1 < out.count, !out[k + 1].text.contains("=") {
           t.text += out[k + 1].text
           k += 1
         }
-        break
       }
       joined.append(t)
       k += 1

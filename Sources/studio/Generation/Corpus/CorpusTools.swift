@@ -14,11 +14,12 @@ enum CorpusTools {
 
   // MARK: - Dedupe
 
-  /// The text that identifies a tune for `--dedupe`: everything except its `X:` line, with runs of spaces collapsed.
+  /// The text that identifies a tune for `--dedupe`: everything except its `X:` line, without spaces (spacing only
+  /// changes beaming, so two transcriptions that differ in spaces alone count as the same tune).
   static func dedupeKey(_ tune: String) -> String {
     var lines = tune.split(separator: "\n", omittingEmptySubsequences: false)
     if let first = lines.first, first.hasPrefix("X:") { lines.removeFirst() }
-    return lines.map { line in line.split(separator: " ").joined(separator: " ") }.joined(separator: "\n")
+    return lines.map { line in line.filter { $0 != " " } }.joined(separator: "\n")
   }
 
   /// `tunes` without later copies of an earlier tune (see `dedupeKey`); also returns how many were dropped.

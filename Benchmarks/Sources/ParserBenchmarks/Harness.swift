@@ -1,0 +1,131 @@
+import ABCParser
+import Foundation
+import Synchronization
+
+/// A small `ContinuousClock` benchmark harness (package-benchmark cannot resolve offline; style.md §11).
+struct Harness {
+  struct Options {
+    /// Corpora directory (default: ../shared/corpora next to the package root).
+    var corpora = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/corpora")
+      .standardizedFileURL.path
+    var repeats = 3
+    var runABC2MIDI = true
+  }
+
+  struct Corpus {
+    var name: String
+    var files: [(path: String, bytes: [UInt8])]
+    var bytes: Int { files.reduce(0) { $0 + $1.bytes.count } }
+  }
+
+  var options: Options
+
+  func run() {
+    let corpora = loadCorpora()
+    guard !corpora.isEmpty else {
+      print("no corpora found at \(options.corpora)")
+      exit(2)
+    }
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    print("ParserBenchmarks: parse + validate, best of \(options.repeats) runs, \(cores) cores")
+    print(pad("corpus", 12) + pad("files", 7) + pad("tunes", 7) + pad("MB", 7) + pad("1 core s", 10) + pad("MB/s", 8)
+      + pad("tunes/s", 10) + pad("\(cores) cores s", 11) + pad("MB/s", 8) + pad("abc2midi s", 12) + "speed-up (1 core / all)")
+    var totals = (files: 0, tunes: 0, bytes: 0, single: 0.0, multi: 0.0, abc: 0.0)
+    for c in corpora {
+      let (single, tunes) = best { runSingle(c) }
+      let (multi, _) = best { runMulti(c) }
+      let abc = options.runABC2MIDI ? abc2midiSeconds(c) : nil
+      let mb = Double(c.bytes) / 1e6
+      print(
+        pad(c.name, 12) + pad("\(c.files.count)", 7) + pad("\(tunes)", 7) + pad(f(mb, 2), 7) + pad(f(single, 3), 10)
+          + pad(f(mb / single, 1), 8) + pad(f(Double(tunes) / single, 0), 10) + pad(f(multi, 3), 11)
+          + pad(f(mb / multi, 1), 8) + pad(abc.map { f($0, 2) } ?? "-", 12)
+          + (abc.map { "\(f($0 / single, 1))× / \(f($0 / multi, 1))×" } ?? "-"))
+      totals.files += c.files.count
+      totals.tunes += tunes
+      totals.bytes += c.bytes
+      totals.single += single
+      totals.multi += multi
+      totals.abc += abc ?? 0
+    }
+    let mb = Double(totals.bytes) / 1e6
+    print(
+      pad("all", 12) + pad("\(totals.files)", 7) + pad("\(totals.tunes)", 7) + pad(f(mb, 2), 7) + pad(f(totals.single, 3), 10)
+        + pad(f(mb / totals.single, 1), 8) + pad(f(Double(totals.tunes) / totals.single, 0), 10) + pad(f(totals.multi, 3), 11)
+        + pad(f(mb / totals.multi, 1), 8) + pad(options.runABC2MIDI ? f(totals.abc, 2) : "-", 12)
+        + (options.runABC2MIDI ? "\(f(totals.abc / totals.single, 1))× / \(f(totals.abc / totals.multi, 1))× (target ≥ 20×)" : "-"))
+  }
+
+  func loadCorpora() -> [Corpus] {
+    let root = URL(fileURLWithPath: options.corpora)
+    var out: [Corpus] = []
+    for (name, rel) in [("irish", "irish.abc"), ("nottingham", "nottingham"), ("pop", "pop")] {
+      let files = CorpusFiles.list(root.appendingPathComponent(rel).path).compactMap { p -> (String, [UInt8])? in
+        guard let d = FileManager.default.contents(atPath: p) else { return nil }
+        return (p, [UInt8](d))
+      }
+      if !files.isEmpty { out.append(Corpus(name: name, files: files)) }
+    }
+    return out
+  }
+
+  /// Best wall time of `options.repeats` runs, plus the run's tune count.
+  func best(_ body: () -> Int) -> (Double, Int) {
+    var bestTime = Double.infinity
+    var count = 0
+    for _ in 0..<options.repeats {
+      let start = ContinuousClock.now
+      count = body()
+      bestTime = min(bestTime, seconds(ContinuousClock.now - start))
+    }
+    return (bestTime, count)
+  }
+
+  /// Parse + validate every file on this thread.
+  func runSingle(_ c: Corpus) -> Int {
+    var tunes = 0
+    let parser = ABCParser()
+    let validator = ABCValidator()
+    for (_, bytes) in c.files {
+      let file = parser.parse(bytes: bytes)
+      tunes += file.tunes.count
+      precondition(!validator.validate(file).isEmpty || file.tunes.isEmpty || true)
+    }
+    return tunes
+  }
+
+  /// Parse + validate with `BatchValidator` on all cores (files in parallel; a single file's tunes in parallel).
+  func runMulti(_ c: Corpus) -> Int {
+    let batch = BatchValidator()
+    let tunes = Mutex(0)
+    let parallelTunes = c.files.count < ProcessInfo.processInfo.activeProcessorCount
+    DispatchQueue.concurrentPerform(iterations: c.files.count) { k in
+      let r = batch.validate(bytes: c.files[k].bytes, path: c.files[k].path, parallelTunes: parallelTunes)
+      tunes.withLock { $0 += r.tunes.count }
+    }
+    return tunes.withLock { $0 }
+  }
+
+  /// Wall time for `abc2midi FILE` per file, run in a scratch directory (it writes one .mid per tune there).
+  func abc2midiSeconds(_ c: Corpus) -> Double? {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parser-bench-\(getpid())")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let start = ContinuousClock.now
+    for (path, _) in c.files {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/abc2midi")
+      p.arguments = [path]
+      p.currentDirectoryURL = dir
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      do { try p.run() } catch { return nil }
+      p.waitUntilExit()
+    }
+    return seconds(ContinuousClock.now - start)
+  }
+
+  func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+  func f(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
+  func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+}
