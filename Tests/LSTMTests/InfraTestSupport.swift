@@ -20,10 +20,24 @@ enum InfraSupport {
     return path
   }
 
-  /// A fresh empty temporary directory.
+  /// This test process's scratch root, `$TMPDIR/lstm-infra-tests-<pid>`. Roots left by earlier test processes that
+  /// are no longer running are removed when it is first used, so repeated runs do not pile up files.
+  static let scratchRoot: String = {
+    let temporary = NSTemporaryDirectory()
+    let prefix = "lstm-infra-tests-"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix(prefix) {
+      guard let pid = Int32(name.dropFirst(prefix.count)) else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {  // signal 0 only checks whether the process exists
+        try? FileManager.default.removeItem(atPath: temporary + name)
+      }
+    }
+    return temporary + prefix + "\(getpid())"
+  }()
+
+  /// A fresh empty temporary directory below `scratchRoot`.
   static func temporaryDirectory(_ label: String = #function) throws -> String {
     let safe = label.filter { $0.isLetter || $0.isNumber }
-    let path = NSTemporaryDirectory() + "lstm-infra-\(safe)-\(UUID().uuidString)"
+    let path = scratchRoot + "/\(safe)-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
   }
@@ -54,25 +68,27 @@ enum InfraSupport {
     return nil
   }
 
-  /// Runs `python script args…`; returns (exit status, stdout, stderr).
+  /// Runs `python script args…`; returns (exit status, stdout, stderr). Stderr goes through a file so a chatty
+  /// interpreter cannot fill a pipe and deadlock the test.
   static func runPython(_ python: String, script: String, arguments: [String]) throws -> (Int32, String, String) {
     let directory = try temporaryDirectory("python")
     let scriptPath = directory + "/script.py"
+    let errPath = directory + "/stderr.txt"
     try write(script, to: scriptPath)
+    FileManager.default.createFile(atPath: errPath, contents: nil)
+    let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [scriptPath] + arguments
     let out = Pipe()
-    let err = Pipe()
     process.standardOutput = out
-    process.standardError = err
+    process.standardError = errHandle
     try process.run()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
-    )
+    try errHandle.close()
+    let errText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), errText)
   }
 }
 

@@ -13,7 +13,7 @@ import Testing
     let result = try ABCImporter().importMelody(from: F.sequence(F.run(pitches, ticks: 480)))
     #expect(result.report.key == ImportKey(parsing: "G"))
     #expect(F.header(result.abcText, "K:") == "G")
-    #expect(F.body(result.abcText) == "G2 B2 d2 c2|B2 A2 G2 F2|G2 d2 B2 G2|]\n")
+    #expect(F.body(result.abcText) == "G2B2 d2c2|B2A2 G2F2|G2d2 B2G2|]\n")
     #expect((result.report.keyCorrelation ?? 0) > 0.5)
   }
 
@@ -23,7 +23,7 @@ import Testing
     let result = try ABCImporter().importMelody(from: F.sequence(F.run(pitches, ticks: 480)))
     #expect(F.header(result.abcText, "K:") == "Dm")
     #expect(result.report.key.fifths == -1)
-    #expect(F.body(result.abcText) == "D2 F2 A2 d2|^c2 d2 B2 A2|G2 F2 E2 ^C2|D2 D2 D2 D2|]\n")
+    #expect(F.body(result.abcText) == "D2F2 A2d2|^c2d2 B2A2|G2F2 E2^C2|D2D2 D2D2|]\n")
   }
 
   @Test func pureProfilesAreRecognised() {

@@ -33,7 +33,7 @@ import Testing
         L:1/8
         Q:1/4=120
         K:C
-        C2 D2 E2 F2|G2 A2 B2 c2|]
+        C2D2 E2F2|G2A2 B2c2|]
 
         """)
     #expect(result.report.fit.grid == .eighth)
@@ -50,7 +50,7 @@ import Testing
       (72, 12 * e, 16 * e), (60, 16 * e, 24 * e),
     ]
     let result = try importing(F.sequence(notes), ABCImportOptions(key: .cMajor))
-    #expect(F.body(result.abcText) == "C4 E2 Gd-|d2 e2 c4|C8|]\n")
+    #expect(F.body(result.abcText) == "C4 E2Gd-|d2e2 c4|C8|]\n")
   }
 
   @Test func restsFillGapsAndLeadingEmptyBarsAreSkipped() throws {
@@ -58,7 +58,7 @@ import Testing
     // First note on beat 2 of bar 2 (0-based), an empty bar 4, then a whole note in bar 5.
     let notes: [F.Note] = [(67, 18 * e, 20 * e), (69, 20 * e, 22 * e), (71, 24 * e, 28 * e), (72, 40 * e, 48 * e)]
     let result = try importing(F.sequence(notes), ABCImportOptions(key: .cMajor))
-    #expect(F.body(result.abcText) == "z2 G2 A2 z2|B4 z4|z8|c8|]\n")
+    #expect(F.body(result.abcText) == "z2G2 A2z2|B4 z4|z8|c8|]\n")
     #expect(result.report.skippedLeadingBars == 2)
     #expect(!result.report.startsWithPickup)
     #expect(result.report.barCount == 4)
@@ -68,7 +68,7 @@ import Testing
     // Bar 1: F# F# G F; bar 2: F# G F# f#; bar 3: f# F# (another octave needs its own sharp), G A.
     let notes = F.run([66, 66, 67, 65, 66, 67, 66, 78, 78, 66, 67, 69], ticks: 480)
     let result = try importing(F.sequence(notes), ABCImportOptions(key: .cMajor))
-    #expect(F.body(result.abcText) == "^F2 F2 G2 =F2|^F2 G2 F2 ^f2|^f2 ^F2 G2 A2|]\n")
+    #expect(F.body(result.abcText) == "^F2F2 G2=F2|^F2G2 F2^f2|^f2^F2 G2A2|]\n")
   }
 
   @Test func naturalsCancelTheKeySignature() throws {
@@ -76,7 +76,7 @@ import Testing
     let notes = F.run([67, 65, 66, 67, 66, 67, 71, 67], ticks: 480)
     let key = try #require(ImportKey(parsing: "G"))
     let result = try importing(F.sequence(notes), ABCImportOptions(key: key))
-    #expect(F.body(result.abcText) == "G2 =F2 ^F2 G2|F2 G2 B2 G2|]\n")
+    #expect(F.body(result.abcText) == "G2=F2 ^F2G2|F2G2 B2G2|]\n")
   }
 
   @Test func tiedNoteCarriesItsAccidentalIntoTheNextBar() throws {
@@ -84,13 +84,13 @@ import Testing
     let e = 240
     let notes: [F.Note] = [(60, 0, 6 * e), (66, 6 * e, 10 * e), (65, 10 * e, 12 * e), (60, 12 * e, 16 * e)]
     let result = try importing(F.sequence(notes), ABCImportOptions(key: .cMajor))
-    #expect(F.body(result.abcText) == "C6 ^F2-|^F2 =F2 C4|]\n")
+    #expect(F.body(result.abcText) == "C6^F2-|^F2=F2 C4|]\n")
   }
 
   @Test func octavesUseCommasAndApostrophes() throws {
     let notes = F.run([36, 48, 60, 72, 84, 96, 59, 71], ticks: 480)
     let result = try importing(F.sequence(notes), ABCImportOptions(key: .cMajor))
-    #expect(F.body(result.abcText) == "C,,2 C,2 C2 c2|c'2 c''2 B,2 B2|]\n")
+    #expect(F.body(result.abcText) == "C,,2C,2 C2c2|c'2c''2 B,2B2|]\n")
   }
 
   @Test(arguments: [(5, [4, 1]), (6, [6]), (7, [6, 1]), (9, [8, 1]), (11, [8, 3]), (13, [12, 1]), (16, [16])])
@@ -165,7 +165,7 @@ import Testing
     let result = try importing(F.sequence(notes), ABCImportOptions(key: .cMajor))
     #expect(result.report.fit.phaseTicks == 40)
     #expect(result.report.maxOnsetShiftTicks == 0)
-    #expect(F.body(result.abcText) == "C2 D2 E2 F2|G2 A2 B2 c2|]\n")
+    #expect(F.body(result.abcText) == "C2D2 E2F2|G2A2 B2c2|]\n")
   }
 
   @Test func jitteredOnsetsSnapToTheGrid() throws {
@@ -174,7 +174,7 @@ import Testing
       (n.pitch, max(0, n.start + offsets[i]), n.end - 20)
     }
     let result = try importing(F.sequence(notes), ABCImportOptions(key: .cMajor))
-    #expect(F.body(result.abcText) == "C2 D2 E2 F2|G2 A2 B2 c2|]\n")
+    #expect(F.body(result.abcText) == "C2D2 E2F2|G2A2 B2c2|]\n")
     #expect(result.report.maxOnsetShiftTicks <= 12)
   }
 
@@ -188,6 +188,49 @@ import Testing
     #expect(result.report.startsWithPickup)
     #expect(result.report.bars.phase == 2)
     #expect(F.body(result.abcText) == "D2|G4 B2|d4 B2|G6|]\n")
+  }
+
+  @Test func pickupBarRidesOnTheFirstLine() throws {
+    // A quarter pickup, then five bars of 3/4 on the same accent pattern: the first line holds the pickup and four
+    // whole bars.
+    let q = 480
+    var notes: [F.Note] = [(62, 0, q)]
+    for bar in 0..<5 {
+      let start = q + bar * 3 * q
+      notes += [(67, start, start + 2 * q), (71, start + 2 * q, start + 3 * q)]
+    }
+    let result = try importing(F.sequence(notes, timeSignature: (3, 4)), ABCImportOptions(key: .cMajor))
+    #expect(F.body(result.abcText) == "D2|G4 B2|G4 B2|G4 B2|G4 B2|\nG4 B2|]\n")
+  }
+
+  @Test func louderNotesMarkTheDownbeats() throws {
+    // Even eighths in 4/4 with nothing to tell the bar apart but velocity: every bar's first note is accented (as
+    // abc2midi's beat model plays them), starting three eighths into the file.
+    let e = 240
+    var events: [TimedMIDIEvent] = [TimedMIDIEvent(tick: 0, .meta(.timeSignature(numerator: 4, denominatorPower: 2, clocksPerClick: 24, thirtySecondsPerQuarter: 8)))]
+    for i in 0..<19 {
+      let velocity: UInt7 = (i - 3) % 8 == 0 ? 105 : 80
+      events.append(TimedMIDIEvent(tick: i * e, .noteOn(channel: MIDIChannel(0), note: 72, velocity: velocity)))
+      events.append(TimedMIDIEvent(tick: (i + 1) * e, .noteOff(channel: MIDIChannel(0), note: 72, velocity: 0)))
+    }
+    let sequence = MIDISequence(format: 0, ppq: 480, tracks: [MIDITrack(events: events).normalized()])
+    let result = try importing(sequence, ABCImportOptions(key: .cMajor))
+    #expect(result.report.bars.phaseSource == .accents)
+    #expect(result.report.bars.phase == 3)
+    #expect(F.body(result.abcText) == "ccc|cccc cccc|cccc cccc|]\n")
+  }
+
+  @Test func shortRestsCanBeFilled() throws {
+    // Sung notes released a sixteenth early: kept as rests by default, absorbed with fillRests 1.
+    let s = 120
+    let notes: [F.Note] = [(72, 0, 3 * s), (74, 4 * s, 7 * s), (76, 8 * s, 10 * s), (77, 12 * s, 16 * s)]
+    let plain = try importing(
+      F.sequence(notes), ABCImportOptions(grid: .sixteenth, key: .cMajor, unitLength: NoteLength(1, 16)))
+    #expect(F.body(plain.abcText) == "c3z d3z e2z2 f4|]\n")
+    let filled = try importing(
+      F.sequence(notes), ABCImportOptions(grid: .sixteenth, key: .cMajor, unitLength: NoteLength(1, 16), fillRests: 1))
+    #expect(F.body(filled.abcText) == "c4 d4 e2z2 f4|]\n")
+    #expect(filled.report.filledRests == 2)
   }
 
   @Test func triplePatternWithoutTimeSignatureIsInferredAsThreeFour() throws {
@@ -226,8 +269,8 @@ import Testing
         L:1/4
         Q:1/4=120
         K:Am
-        C D|E F|
-        G A|B c|]
+        CD|EF|
+        GA|Bc|]
 
         """)
     #expect(result.report.bars.meterSource == .option)
@@ -260,6 +303,9 @@ import Testing
     let odd = try #require(ImportMeter(7, 64))
     #expect(throws: ABCImportError.meterDoesNotFitGrid(meter: odd, grid: .eighth)) {
       try importing(song, ABCImportOptions(meter: odd))
+    }
+    #expect(throws: ABCImportError.optionTooSmall(name: "bars per line", value: 0, minimum: 1)) {
+      try importing(song, ABCImportOptions(barsPerLine: 0))
     }
     #expect(throws: ABCImportError.invalidUnitLength(NoteLength(1, 3))) {
       try importing(song, ABCImportOptions(unitLength: NoteLength(1, 3)))

@@ -31,9 +31,12 @@ struct Harness {
     print(pad("corpus", 12) + pad("files", 7) + pad("tunes", 7) + pad("MB", 7) + pad("1 core s", 10) + pad("MB/s", 8)
       + pad("tunes/s", 10) + pad("\(cores) cores s", 11) + pad("MB/s", 8) + pad("abc2midi s", 12) + "speed-up (1 core / all)")
     var totals = (files: 0, tunes: 0, bytes: 0, single: 0.0, multi: 0.0, abc: 0.0)
+    var cpuTotals = (single: 0.0, multi: 0.0)
     for c in corpora {
-      let (single, tunes) = best { runSingle(c) }
-      let (multi, _) = best { runMulti(c) }
+      let (single, tunes, singleCPU) = best { runSingle(c) }
+      let (multi, _, multiCPU) = best { runMulti(c) }
+      cpuTotals.single += singleCPU
+      cpuTotals.multi += multiCPU
       let abc = options.runABC2MIDI ? abc2midiSeconds(c) : nil
       let mb = Double(c.bytes) / 1e6
       print(
@@ -54,6 +57,9 @@ struct Harness {
         + pad(f(mb / totals.single, 1), 8) + pad(f(Double(totals.tunes) / totals.single, 0), 10) + pad(f(totals.multi, 3), 11)
         + pad(f(mb / totals.multi, 1), 8) + pad(options.runABC2MIDI ? f(totals.abc, 2) : "-", 12)
         + (options.runABC2MIDI ? "\(f(totals.abc / totals.single, 1))× / \(f(totals.abc / totals.multi, 1))× (target ≥ 20×)" : "-"))
+    print(
+      "CPU seconds: single-core runs \(f(cpuTotals.single, 3)) s (\(f(mb / cpuTotals.single, 1)) MB/s of CPU), "
+        + "all-core runs \(f(cpuTotals.multi, 3)) s; wall times above include waiting for the CPU on a loaded machine")
   }
 
   func loadCorpora() -> [Corpus] {
@@ -69,16 +75,29 @@ struct Harness {
     return out
   }
 
-  /// Best wall time of `options.repeats` runs, plus the run's tune count.
-  func best(_ body: () -> Int) -> (Double, Int) {
+  /// Best wall time of `options.repeats` runs, plus the run's tune count and the CPU seconds of that run.
+  func best(_ body: () -> Int) -> (Double, Int, Double) {
     var bestTime = Double.infinity
     var count = 0
+    var cpu = 0.0
     for _ in 0..<options.repeats {
+      let cpu0 = processCPUSeconds()
       let start = ContinuousClock.now
       count = body()
-      bestTime = min(bestTime, seconds(ContinuousClock.now - start))
+      let t = seconds(ContinuousClock.now - start)
+      if t < bestTime {
+        bestTime = t
+        cpu = processCPUSeconds() - cpu0
+      }
     }
-    return (bestTime, count)
+    return (bestTime, count, cpu)
+  }
+
+  /// CPU time of this process (all threads), in seconds.
+  func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
   }
 
   /// Parse + validate every file on this thread.

@@ -32,10 +32,19 @@ public struct NoteLength: Hashable, Sendable, Comparable, CustomStringConvertibl
       n = -n
       d = -d
     }
-    let g = NoteLength.gcd(Swift.abs(n), d)
-    if g > 1 {
-      n /= g
-      d /= g
+    if n == 0 {
+      d = 1
+    } else if d & (d - 1) == 0 {
+      // Power-of-two denominator (almost every musical value): reduce with shifts.
+      let shift = Swift.min(n.trailingZeroBitCount, d.trailingZeroBitCount)
+      n >>= shift
+      d >>= shift
+    } else {
+      let g = NoteLength.gcd(Swift.abs(n), d)
+      if g > 1 {
+        n /= g
+        d /= g
+      }
     }
     guard Swift.abs(n) <= NoteLength.limit, d <= NoteLength.limit else { return nil }
     self.numerator = n
@@ -68,21 +77,14 @@ public struct NoteLength: Hashable, Sendable, Comparable, CustomStringConvertibl
   /// `numerator/denominator`, or just the numerator when the denominator is 1.
   public var description: String { denominator == 1 ? "\(numerator)" : "\(numerator)/\(denominator)" }
 
-  /// Exact quotient of two 128-bit-safe products, or `nil` when the reduced result exceeds `limit`.
-  private static func make(_ n: (Int, overflow: Bool), _ d: (Int, overflow: Bool)) -> NoteLength? {
-    guard !n.overflow, !d.overflow else { return nil }
-    return NoteLength(exactly: n.0, d.0)
-  }
-
   /// `self + other`, or `nil` when the exact result does not fit.
   public func adding(_ other: NoteLength) -> NoteLength? {
-    let g = NoteLength.gcd(denominator, other.denominator)
-    let a = numerator.multipliedReportingOverflow(by: other.denominator / g)
-    let b = other.numerator.multipliedReportingOverflow(by: denominator / g)
-    guard !a.overflow, !b.overflow else { return nil }
-    let sum = a.partialValue.addingReportingOverflow(b.partialValue)
-    let den = (denominator / g).multipliedReportingOverflow(by: other.denominator)
-    return NoteLength.make((sum.partialValue, sum.overflow), (den.partialValue, den.overflow))
+    if denominator == other.denominator {
+      return NoteLength(exactly: numerator + other.numerator, denominator)
+    }
+    // Components are at most 2³¹, so each product is below 2⁶² and the sum below 2⁶³.
+    return NoteLength(
+      exactly: numerator * other.denominator + other.numerator * denominator, denominator * other.denominator)
   }
 
   /// `self - other`, or `nil` when the exact result does not fit.
@@ -92,11 +94,7 @@ public struct NoteLength: Hashable, Sendable, Comparable, CustomStringConvertibl
 
   /// `self × other`, or `nil` when the exact result does not fit.
   public func multiplied(by other: NoteLength) -> NoteLength? {
-    let g1 = NoteLength.gcd(Swift.abs(numerator), other.denominator)
-    let g2 = NoteLength.gcd(Swift.abs(other.numerator), denominator)
-    let n = (numerator / g1).multipliedReportingOverflow(by: other.numerator / g2)
-    let d = (denominator / g2).multipliedReportingOverflow(by: other.denominator / g1)
-    return NoteLength.make((n.partialValue, n.overflow), (d.partialValue, d.overflow))
+    NoteLength(exactly: numerator * other.numerator, denominator * other.denominator)
   }
 
   /// `self ÷ other`, or `nil` when `other` is 0 or the exact result does not fit.

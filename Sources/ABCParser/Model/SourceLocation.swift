@@ -1,23 +1,37 @@
 /// A position in ABC text. `line`/`column` are 1-based; `column` counts UTF-8 bytes; `offset` is 0-based
 /// (UTF-8 bytes from the start of the parsed text).
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+  // Stored as 32-bit values (texts up to 2 GiB) so that tree nodes stay small; the API uses `Int`.
+  private var storedLine: Int32
+  private var storedColumn: Int32
+  private var storedOffset: Int32
+
   /// 1-based line number. CR, LF and CRLF each end one line.
-  public var line: Int
+  public var line: Int {
+    get { Int(storedLine) }
+    set { storedLine = Int32(clamping: newValue) }
+  }
   /// 1-based column, counted in UTF-8 bytes.
-  public var column: Int
+  public var column: Int {
+    get { Int(storedColumn) }
+    set { storedColumn = Int32(clamping: newValue) }
+  }
   /// 0-based UTF-8 byte offset from the start of the text.
-  public var offset: Int
+  public var offset: Int {
+    get { Int(storedOffset) }
+    set { storedOffset = Int32(clamping: newValue) }
+  }
 
   public init(line: Int, column: Int, offset: Int) {
-    self.line = line
-    self.column = column
-    self.offset = offset
+    storedLine = Int32(clamping: line)
+    storedColumn = Int32(clamping: column)
+    storedOffset = Int32(clamping: offset)
   }
 
   /// The start of a text.
   public static let start = SourceLocation(line: 1, column: 1, offset: 0)
 
-  public static func < (a: SourceLocation, b: SourceLocation) -> Bool { a.offset < b.offset }
+  public static func < (a: SourceLocation, b: SourceLocation) -> Bool { a.storedOffset < b.storedOffset }
 
   /// `line:column`.
   public var description: String { "\(line):\(column)" }

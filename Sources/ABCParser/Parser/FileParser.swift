@@ -318,6 +318,12 @@ struct FileParser {
     if let m = meterInForce(tune) { state.setMeter(m, allVoices: true) }
 
     // MARK: body
+    if inBody, l < lineCount {
+      // Roughly one element per three bytes of music; avoids repeated regrowth of large bodies.
+      var end = l
+      while end < lineCount, end - l < 4096, !src.isEmpty(end) { end += 1 }
+      if end > l { tune.body.reserveCapacity((src.lines[end - 1].next - src.lines[l].start) / 3 + 16) }
+    }
     var bodyStarted = false  // a non-trivia line has been seen in the body
     var lastLineContinued = false
     while inBody, l < lineCount {
@@ -374,7 +380,17 @@ struct FileParser {
         if let lb = lineBreak(l) { tune.body.append(.lineBreak(lb)) }
         if !src.isCommentLine(l) { bodyStarted = true }
       }
-      lastLineContinued = tune.body[before...].contains { if case .continuation = $0 { return true } else { return false } }
+      lastLineContinued = false
+      var k = tune.body.count - 1
+      while k >= before {
+        switch tune.body[k] {
+        case .continuation: lastLineContinued = true
+        case .space, .comment, .lineBreak: k -= 1
+          continue
+        default: break
+        }
+        break
+      }
       l += 1
     }
 

@@ -32,8 +32,8 @@ struct TuneChecker {
     var tupletLocation = SourceLocation.start
     var tupletFound = 0
     // broken rhythm
-    var lastOperand: (duration: NoteLength, length: NoteLength, location: SourceLocation, element: BodyElement)? = nil
-    var pendingBroken: (factor: NoteLength, firstLength: NoteLength, first: BodyElement, location: SourceLocation, count: Int)? = nil
+    var lastOperand: (duration: NoteLength, length: NoteLength, location: SourceLocation, path: (Int, Int?))? = nil
+    var pendingBroken: (factor: NoteLength, firstLength: NoteLength, first: (Int, Int?), location: SourceLocation, count: Int)? = nil
     // grace
     var pendingGrace: SourceLocation? = nil
     // ties
@@ -61,9 +61,11 @@ struct TuneChecker {
   let checkBars: Bool
   var diagnostics: [Diagnostic] = []
   var statistics = Statistics()
+  /// Voices not currently active; the active one is `cur` (so per-element work never copies voice state).
   var voices: [String: VoiceState] = [:]
   var voiceOrder: [String] = []
   var current = ""
+  var cur: VoiceState
   var definedParts: [String] = []
   var definedPartLocations: [String: SourceLocation] = [:]
 
@@ -71,6 +73,7 @@ struct TuneChecker {
     self.tune = tune
     self.strict = strict
     self.checkBars = checkBars
+    self.cur = VoiceState(id: "", meter: tune.meter, unit: tune.unitLength)
   }
 
   mutating func report(_ id: DiagnosticID, at loc: SourceLocation, length: Int = 1, _ message: String, hint: String? = nil) {
@@ -85,17 +88,32 @@ struct TuneChecker {
   mutating func run() {
     let first = tune.declaredVoices.first?.key ?? ""
     current = first
-    start(voice: first)
-    var work: [BodyElement] = []
-    for e in tune.body {
-      if case .macro(let m) = e { work.append(contentsOf: m.expansion) } else { work.append(e) }
+    cur = makeVoice(first)
+    voiceOrder.append(first)
+    for k in tune.body.indices {
+      if case .macro(let m) = tune.body[k] {
+        for j in m.expansion.indices { visit(m.expansion[j], path: (k, j)) }
+      } else {
+        visit(tune.body[k], path: (k, nil))
+      }
     }
-    for e in work { visit(e) }
     finish()
   }
 
-  mutating func start(voice id: String) {
-    guard voices[id] == nil else { return }
+  /// Switches the active voice to `id`, creating its state on first use.
+  mutating func switchVoice(to id: String) {
+    guard id != current else { return }
+    voices[current] = cur
+    current = id
+    if let v = voices.removeValue(forKey: id) {
+      cur = v
+    } else {
+      cur = makeVoice(id)
+      voiceOrder.append(id)
+    }
+  }
+
+  func makeVoice(_ id: String) -> VoiceState {
     var v = VoiceState(id: id, meter: tune.meter, unit: tune.unitLength)
     if let k = tune.key {
       v.transpose = (k.clef.transpose ?? 0) + 12 * ((k.clef.octave ?? 0) + k.clef.octaveShift)
@@ -109,116 +127,88 @@ struct TuneChecker {
     for d in tune.headerDirectives {
       if case .transpose(let t)? = d.midi { v.midiTranspose = t }
     }
-    voices[id] = v
-    voiceOrder.append(id)
+    return v
   }
 
-  /// Runs `body` on the current voice's state.
-  mutating func withVoice<R>(_ body: (inout VoiceState, inout TuneChecker) -> R) -> R {
-    var v = voices[current] ?? VoiceState(id: current, meter: tune.meter, unit: tune.unitLength)
-    voices[current] = nil
-    let r = body(&v, &self)
-    voices[current] = v
-    return r
-  }
-
-  mutating func visit(_ e: BodyElement) {
+  mutating func visit(_ e: BodyElement, path: (Int, Int?)) {
     switch e {
     case .note(let n):
-      withVoice { v, c in
-        c.beforeOperand(&v, location: n.location, isNote: true)
-        c.checkTie(&v, pitches: [n.diatonicIndex], location: n.location)
-        c.operand(&v, length: n.length, location: n.location, element: e)
-        v.pendingTies = n.tie != nil ? [n.diatonicIndex] : []
-        if let t = n.tie { v.tieLocation = t.range.start }
-        v.lastPitches = [n.diatonicIndex]
-        c.checkPitch(&v, n)
-        v.notesSinceLyrics += 1
-        c.statistics.notes += 1
-      }
+      beforeOperand(location: n.location, isNote: true)
+      checkTie(pitches: [n.diatonicIndex], location: n.location)
+      operand(length: n.length, location: n.location, path: path)
+      cur.pendingTies = n.tie != nil ? [n.diatonicIndex] : []
+      if let t = n.tie { cur.tieLocation = t.range.start }
+      cur.lastPitches = [n.diatonicIndex]
+      checkPitch(n)
+      cur.notesSinceLyrics += 1
+      statistics.notes += 1
     case .chord(let ch):
-      withVoice { v, c in
-        let notes = ch.notes
-        c.beforeOperand(&v, location: ch.location, isNote: !notes.isEmpty)
-        let pitches = notes.map(\.diatonicIndex)
-        if !notes.isEmpty { c.checkTie(&v, pitches: pitches, location: ch.location) } else { c.restAfterTie(&v) }
-        c.operand(&v, length: ch.effectiveLength, location: ch.location, element: e)
-        var tied: [Int] = []
-        for n in notes where n.tie != nil || ch.tie != nil { tied.append(n.diatonicIndex) }
-        v.pendingTies = tied
-        if let t = ch.tie { v.tieLocation = t.range.start } else if let n = notes.first(where: { $0.tie != nil }), let t = n.tie { v.tieLocation = t.range.start }
-        v.lastPitches = pitches
-        for n in notes { c.checkPitch(&v, n) }
-        if !notes.isEmpty {
-          v.notesSinceLyrics += 1
-          c.statistics.notes += 1
-        }
+      let notes = ch.notes
+      beforeOperand(location: ch.location, isNote: !notes.isEmpty)
+      let pitches = notes.map(\.diatonicIndex)
+      if !notes.isEmpty { checkTie(pitches: pitches, location: ch.location) } else { restAfterTie() }
+      operand(length: ch.effectiveLength, location: ch.location, path: path)
+      var tied: [Int] = []
+      for n in notes where n.tie != nil || ch.tie != nil { tied.append(n.diatonicIndex) }
+      cur.pendingTies = tied
+      if let t = ch.tie { cur.tieLocation = t.range.start } else if let n = notes.first(where: { $0.tie != nil }), let t = n.tie { cur.tieLocation = t.range.start }
+      cur.lastPitches = pitches
+      for n in notes { checkPitch(n) }
+      if !notes.isEmpty {
+        cur.notesSinceLyrics += 1
+        statistics.notes += 1
       }
     case .rest(let r):
-      withVoice { v, c in
-        c.beforeOperand(&v, location: r.location, isNote: false)
-        c.restAfterTie(&v)
-        c.operand(&v, length: r.length, location: r.location, element: e)
-        v.lastPitches = []
-      }
+      beforeOperand(location: r.location, isNote: false)
+      restAfterTie()
+      operand(length: r.length, location: r.location, path: path)
+      cur.lastPitches = []
     case .multiMeasureRest(let m):
-      withVoice { v, c in
-        c.beforeOperand(&v, location: m.location, isNote: false)
-        c.restAfterTie(&v)
-        if let bar = v.meter?.barLength {
-          let d = bar * NoteLength(exactly: m.bars, 1)!
-          v.total += d
-          v.bar = bar
-        }
-        v.barHasMusic = true
-        v.hasMusic = true
-        v.endsWithBar = false
-        v.lastOperand = nil
+      beforeOperand(location: m.location, isNote: false)
+      restAfterTie()
+      if let bar = cur.meter?.barLength {
+        let d = bar * NoteLength(exactly: m.bars, 1)!
+        cur.total += d
+        cur.bar = bar
       }
+      cur.barHasMusic = true
+      cur.hasMusic = true
+      cur.endsWithBar = false
+      cur.lastOperand = nil
     case .tie(let t):
-      withVoice { v, _ in
-        v.pendingTies = v.lastPitches
-        v.tieLocation = t.location
-      }
+      cur.pendingTies = cur.lastPitches
+      cur.tieLocation = t.location
     case .barLine(let b):
-      withVoice { v, c in c.bar(&v, b) }
+      bar(b)
     case .ending(let en):
-      withVoice { v, c in c.ending(&v, en) }
+      ending(en)
     case .tuplet(let t):
-      withVoice { v, _ in
-        v.tupletRemaining = t.r
-        v.tupletRatio = t.ratio
-        v.tupletText = t.text
-        v.tupletLocation = t.location
-        v.tupletFound = 0
-      }
+      cur.tupletRemaining = t.r
+      cur.tupletRatio = t.ratio
+      cur.tupletText = t.text
+      cur.tupletLocation = t.location
+      cur.tupletFound = 0
     case .graceGroup(let g):
-      withVoice { v, c in
-        if let p = v.pendingGrace {
-          c.report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "write the main note right after the group: {g}A")
-        }
-        v.pendingGrace = g.location
+      if let p = cur.pendingGrace {
+        report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "write the main note right after the group: {g}A")
       }
+      cur.pendingGrace = g.location
     case .brokenRhythm(let br):
-      withVoice { v, c in c.broken(&v, br) }
+      broken(br)
     case .slurStart(let s):
-      withVoice { v, _ in v.slurs.append(s.location) }
+      cur.slurs.append(s.location)
     case .slurEnd(let s):
-      withVoice { v, c in
-        if v.slurs.popLast() == nil {
-          c.report(.slurUnmatched, at: s.location, ") closes no slur", hint: "remove it or add the ( that opens the slur")
-        }
+      if cur.slurs.popLast() == nil {
+        report(.slurUnmatched, at: s.location, ") closes no slur", hint: "remove it or add the ( that opens the slur")
       }
     case .overlay:
-      withVoice { v, _ in
-        if v.overlaySaved == nil { v.overlaySaved = v.bar }
-        v.bar = .zero
-      }
+      if cur.overlaySaved == nil { cur.overlaySaved = cur.bar }
+      cur.bar = .zero
     case .field(let f):
       field(f)
     case .directive(let d):
-      if case .transpose(let t)? = d.midi { withVoice { v, _ in v.midiTranspose = t } }
-      if case .relativeTranspose(let t)? = d.midi { withVoice { v, _ in v.midiTranspose += t } }
+      if case .transpose(let t)? = d.midi { cur.midiTranspose = t }
+      if case .relativeTranspose(let t)? = d.midi { cur.midiTranspose += t }
     case .decoration, .chordSymbol, .annotation, .space, .comment, .lineBreak, .continuation, .scoreLineBreak,
       .spacer, .stray, .macro:
       break
@@ -228,102 +218,109 @@ struct TuneChecker {
   // MARK: operands and bars
 
   /// Checks pending grace groups and closes a lyric group before a note, chord or rest.
-  mutating func beforeOperand(_ v: inout VoiceState, location: SourceLocation, isNote: Bool) {
-    if let p = v.pendingGrace, !isNote {
+  mutating func beforeOperand(location: SourceLocation, isNote: Bool) {
+    if let p = cur.pendingGrace, !isNote {
       report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "a grace group cannot precede a rest")
     }
-    v.pendingGrace = nil
-    closeLyrics(&v)
-    if v.firstLocation == nil { v.firstLocation = location }
+    cur.pendingGrace = nil
+    closeLyrics()
+    if cur.firstLocation == nil { cur.firstLocation = location }
   }
 
-  mutating func operand(_ v: inout VoiceState, length: NoteLength, location: SourceLocation, element: BodyElement) {
-    var d = length * v.unit
-    if v.tupletRemaining > 0 {
-      d = d * v.tupletRatio
-      v.tupletRemaining -= 1
-      v.tupletFound += 1
+  mutating func operand(length: NoteLength, location: SourceLocation, path: (Int, Int?)) {
+    var d = length * cur.unit
+    if cur.tupletRemaining > 0 {
+      d = d * cur.tupletRatio
+      cur.tupletRemaining -= 1
+      cur.tupletFound += 1
     }
-    if let pb = v.pendingBroken {
+    if let pb = cur.pendingBroken {
       d = d * pb.factor
       if pb.firstLength != length {
         report(
           .brokenRhythmMisuse, at: pb.location, length: pb.count,
-          "\(String(repeating: ">", count: pb.count)) between notes of different length (\(ABCPrinter.print([pb.first])) and \(ABCPrinter.print([element])))",
+          "\(String(repeating: ">", count: pb.count)) between notes of different length (\(text(pb.first)) and \(text(path)))",
           hint: "broken rhythm pairs notes of equal length: a>b")
       }
-      v.pendingBroken = nil
+      cur.pendingBroken = nil
     }
-    if v.barStart == nil { v.barStart = location }
-    v.bar += d
-    if v.overlaySaved == nil { v.total += d }
-    v.barHasMusic = true
-    v.hasMusic = true
-    v.endsWithBar = false
-    v.lastOperand = (d, length, location, element)
+    if cur.barStart == nil { cur.barStart = location }
+    cur.bar += d
+    if cur.overlaySaved == nil { cur.total += d }
+    cur.barHasMusic = true
+    cur.hasMusic = true
+    cur.endsWithBar = false
+    cur.lastOperand = (d, length, location, path)
   }
 
-  mutating func broken(_ v: inout VoiceState, _ br: BrokenRhythm) {
-    guard let last = v.lastOperand else {
+  /// The ABC text of the element at `path` (body index, expansion index).
+  func text(_ path: (Int, Int?)) -> String {
+    guard path.0 < tune.body.count else { return "" }
+    if let j = path.1, case .macro(let m) = tune.body[path.0], j < m.expansion.count { return ABCPrinter.print([m.expansion[j]]) }
+    return ABCPrinter.print([tune.body[path.0]])
+  }
+
+  mutating func broken(_ br: BrokenRhythm) {
+    guard let last = cur.lastOperand else {
       report(.brokenRhythmMisuse, at: br.location, length: br.count, "\(brText(br)) with no note before it", hint: "broken rhythm goes between two notes: a>b")
       return
     }
-    if v.pendingBroken != nil {
+    if cur.pendingBroken != nil {
       report(.brokenRhythmMisuse, at: br.location, length: br.count, "\(brText(br)) follows another broken rhythm mark")
     }
     let (f1, f2) = br.factors
     let extra = last.duration * (f1 - .one)
-    v.bar += extra
-    if v.overlaySaved == nil { v.total += extra }
-    v.pendingBroken = (f2, last.length, last.element, br.location, br.count)
-    v.lastOperand = nil
+    cur.bar += extra
+    if cur.overlaySaved == nil { cur.total += extra }
+    cur.pendingBroken = (f2, last.length, last.path, br.location, br.count)
+    cur.lastOperand = nil
   }
 
   func brText(_ br: BrokenRhythm) -> String {
     String(repeating: br.direction == .firstLonger ? ">" : "<", count: br.count)
   }
 
-  mutating func bar(_ v: inout VoiceState, _ b: BarLine) {
-    if let pb = v.pendingBroken {
+  mutating func bar(_ b: BarLine) {
+    if let pb = cur.pendingBroken {
       report(.brokenRhythmMisuse, at: pb.location, length: pb.count, "broken rhythm with no note after it before the bar line")
-      v.pendingBroken = nil
+      cur.pendingBroken = nil
     }
-    if let p = v.pendingGrace {
+    if let p = cur.pendingGrace {
       report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "write the main note right after the group: {g}A")
-      v.pendingGrace = nil
+      cur.pendingGrace = nil
     }
-    v.lastOperand = nil
-    v.endsWithBar = true
+    cur.lastOperand = nil
+    cur.endsWithBar = true
     if b.style == .dotted { return }
-    if let s = v.overlaySaved {
-      v.bar = s
-      v.overlaySaved = nil
+    if let s = cur.overlaySaved {
+      cur.bar = s
+      cur.overlaySaved = nil
     }
     let special = b.isRepeatStart || b.isRepeatEnd || b.style != .single
-    if v.barHasMusic {
-      v.barsWithMusic += 1
-      if checkBars, let expected = v.meter?.barLength, expected > .zero, let start = v.barStart {
-        if v.bar > expected {
+    if cur.barHasMusic {
+      cur.barsWithMusic += 1
+      if checkBars, let expected = cur.meter?.barLength, expected > .zero, let start = cur.barStart {
+        if cur.bar > expected {
           report(
             .barOverfull, at: start, length: max(1, b.range.start.offset - start.offset),
-            "bar \(v.barNumber) lasts \(describe(v.bar, v.meter)) but M:\(v.meter!) needs \(describe(expected, v.meter)) (\(describe(v.bar - expected, v.meter)) too many)",
+            "bar \(cur.barNumber) lasts \(describe(cur.bar, cur.meter)) but M:\(cur.meter!) needs \(describe(expected, cur.meter)) (\(describe(cur.bar - expected, cur.meter)) too many)",
             hint: "check the note lengths in this bar")
-        } else if v.bar < expected && !(v.previousBarSpecial || special) {
+        } else if cur.bar < expected && !(cur.previousBarSpecial || special) {
           let d = Diagnostic(
             id: .barUnderfull, severity: DiagnosticID.barUnderfull.severity(strict: strict), location: start,
             length: max(1, b.range.start.offset - start.offset),
-            message: "bar \(v.barNumber) lasts \(describe(v.bar, v.meter)) but M:\(v.meter!) needs \(describe(expected, v.meter)) (\(describe(expected - v.bar, v.meter)) missing)",
+            message: "bar \(cur.barNumber) lasts \(describe(cur.bar, cur.meter)) but M:\(cur.meter!) needs \(describe(expected, cur.meter)) (\(describe(expected - cur.bar, cur.meter)) missing)",
             hint: "check the note lengths in this bar", tuneIndex: tune.index)
-          v.pendingUnderfull.append((v.barNumber, d))
+          cur.pendingUnderfull.append((cur.barNumber, d))
         }
       }
-      v.barNumber += 1
+      cur.barNumber += 1
     }
-    v.bar = .zero
-    v.barStart = nil
-    v.barHasMusic = false
-    v.previousBarSpecial = special
-    repeatMarks(&v, b)
+    cur.bar = .zero
+    cur.barStart = nil
+    cur.barHasMusic = false
+    cur.previousBarSpecial = special
+    repeatMarks(b)
   }
 
   /// Describes a duration in the meter's denominator (`9/8`).
@@ -335,78 +332,78 @@ struct TuneChecker {
     return d.description
   }
 
-  mutating func repeatMarks(_ v: inout VoiceState, _ b: BarLine) {
+  mutating func repeatMarks(_ b: BarLine) {
     if b.isRepeatEnd {
-      if v.repeatOpen == nil {
+      if cur.repeatOpen == nil {
         report(
           .repeatMissingStart, at: b.location, length: b.text.utf8.count,
-          "end repeat at bar \(v.barNumber - 1) has no start repeat; repeating from "
-            + (v.sawRepeatEnd ? "the previous :|" : "the start of the tune"),
+          "end repeat at bar \(cur.barNumber - 1) has no start repeat; repeating from "
+            + (cur.sawRepeatEnd ? "the previous :|" : "the start of the tune"),
           hint: "add |: where the repeated section starts")
       }
-      v.repeatOpen = nil
-      v.sawRepeatEnd = true
+      cur.repeatOpen = nil
+      cur.sawRepeatEnd = true
     }
     if b.isRepeatStart {
-      if let open = v.repeatOpen {
+      if let open = cur.repeatOpen {
         report(
           .repeatDuplicateStart, at: b.location, length: b.text.utf8.count,
-          "start repeat at bar \(v.barNumber) follows the start repeat at \(open.location) that was never closed",
+          "start repeat at bar \(cur.barNumber) follows the start repeat at \(open.location) that was never closed",
           hint: "close the first section with :| (nested repeats are played literally)")
       }
-      v.repeatOpen = (b.location, v.barNumber)
-      v.lastEndingMax = 0
+      cur.repeatOpen = (b.location, cur.barNumber)
+      cur.lastEndingMax = 0
     } else if b.closesEnding && !b.isRepeatEnd {
-      v.lastEndingMax = 0
+      cur.lastEndingMax = 0
     }
   }
 
   /// A partial bar right before a section boundary (ending, part or key change) is allowed.
-  func forgiveUnderfullBeforeBoundary(_ v: inout VoiceState) {
-    if !v.barHasMusic, let last = v.pendingUnderfull.last, last.bar == v.barNumber - 1 { v.pendingUnderfull.removeLast() }
+  mutating func forgiveUnderfullBeforeBoundary() {
+    if !cur.barHasMusic, let last = cur.pendingUnderfull.last, last.bar == cur.barNumber - 1 { cur.pendingUnderfull.removeLast() }
   }
 
-  mutating func ending(_ v: inout VoiceState, _ e: Ending) {
-    v.previousBarSpecial = true
-    forgiveUnderfullBeforeBoundary(&v)
+  mutating func ending(_ e: Ending) {
+    cur.previousBarSpecial = true
+    forgiveUnderfullBeforeBoundary()
     guard let lo = e.numbers.map(\.lowerBound).min() else { return }
     if lo == 1 {
-      if v.repeatOpen == nil && !v.sawRepeatEnd {
+      if cur.repeatOpen == nil && !cur.sawRepeatEnd {
         report(
           .endingMisplaced, at: e.location, length: e.text.utf8.count,
-          "ending \(e.text) at bar \(v.barNumber) comes before any repeat; repeating from the start of the tune",
+          "ending \(e.text) at bar \(cur.barNumber) comes before any repeat; repeating from the start of the tune",
           hint: "mark the start of the repeated section with |:")
       }
-    } else if v.lastEndingMax == 0 {
+    } else if cur.lastEndingMax == 0 {
       report(
         .endingMisplaced, at: e.location, length: e.text.utf8.count,
-        "ending \(e.text) at bar \(v.barNumber) has no matching first ending", hint: "write the first ending as [1 or |1")
+        "ending \(e.text) at bar \(cur.barNumber) has no matching first ending", hint: "write the first ending as [1 or |1")
     }
-    v.lastEndingMax = max(v.lastEndingMax, e.maxPass)
-    v.pendingTies = []
+    cur.lastEndingMax = max(cur.lastEndingMax, e.maxPass)
+    cur.pendingTies = []
   }
 
   // MARK: ties, pitch, lyrics
 
-  mutating func checkTie(_ v: inout VoiceState, pitches: [Int], location: SourceLocation) {
-    guard !v.pendingTies.isEmpty else { return }
-    if !v.pendingTies.contains(where: { pitches.contains($0) }) {
+  mutating func checkTie(pitches: [Int], location: SourceLocation) {
+    guard !cur.pendingTies.isEmpty else { return }
+    if !cur.pendingTies.contains(where: { pitches.contains($0) }) {
       report(
-        .tieDifferentPitch, at: v.tieLocation, "tie at \(v.tieLocation) joins notes of different pitch; ties need the same pitch",
+        .tieDifferentPitch, at: cur.tieLocation, "tie at \(cur.tieLocation) joins notes of different pitch; ties need the same pitch",
         hint: "use a slur ( ) for different pitches")
     }
-    v.pendingTies = []
+    cur.pendingTies = []
   }
 
-  mutating func restAfterTie(_ v: inout VoiceState) {
-    if !v.pendingTies.isEmpty {
-      report(.tieDangling, at: v.tieLocation, "tie at \(v.tieLocation) is followed by a rest", hint: "remove the tie")
-      v.pendingTies = []
+  mutating func restAfterTie() {
+    if !cur.pendingTies.isEmpty {
+      report(.tieDangling, at: cur.tieLocation, "tie at \(cur.tieLocation) is followed by a rest", hint: "remove the tie")
+      cur.pendingTies = []
     }
   }
 
-  mutating func checkPitch(_ v: inout VoiceState, _ n: Note) {
-    let p = n.writtenMIDIPitch + v.transpose + v.midiTranspose
+  mutating func checkPitch(_ n: Note) {
+    let p = n.writtenMIDIPitch + cur.transpose + cur.midiTranspose
     if p < 0 || p > 127 {
       report(
         .pitchOutOfRange, at: n.location, length: n.range.byteCount,
@@ -414,9 +411,9 @@ struct TuneChecker {
     }
   }
 
-  mutating func closeLyrics(_ v: inout VoiceState) {
-    guard let g = v.lyricGroup else { return }
-    v.lyricGroup = nil
+  mutating func closeLyrics() {
+    guard let g = cur.lyricGroup else { return }
+    cur.lyricGroup = nil
     if !g.hasBars && g.syllables != g.notes {
       report(
         .lyricsMismatch, at: g.location, length: 2, "w: line has \(g.syllables) syllables for \(g.notes) notes",
@@ -425,24 +422,22 @@ struct TuneChecker {
   }
 
   mutating func lyrics(_ f: Field, _ l: Lyrics) {
-    withVoice { v, c in
-      let hasBars = l.items.contains { $0 == .bar }
-      if f.letter == "+", var g = v.lyricGroup {
-        g.syllables += l.noteCount
-        g.hasBars = g.hasBars || hasBars
-        v.lyricGroup = g
-        return
-      }
-      let notes: Int
-      if let g = v.lyricGroup {
-        c.closeLyrics(&v)
-        notes = g.verseNotes
-      } else {
-        notes = v.notesSinceLyrics
-        v.notesSinceLyrics = 0
-      }
-      v.lyricGroup = (notes, l.noteCount, f.location, hasBars, notes)
+    let hasBars = l.items.contains { $0 == .bar }
+    if f.letter == "+", var g = cur.lyricGroup {
+      g.syllables += l.noteCount
+      g.hasBars = g.hasBars || hasBars
+      cur.lyricGroup = g
+      return
     }
+    let notes: Int
+    if let g = cur.lyricGroup {
+      closeLyrics()
+      notes = g.verseNotes
+    } else {
+      notes = cur.notesSinceLyrics
+      cur.notesSinceLyrics = 0
+    }
+    cur.lyricGroup = (notes, l.noteCount, f.location, hasBars, notes)
   }
 
   // MARK: fields
@@ -450,39 +445,30 @@ struct TuneChecker {
   mutating func field(_ f: Field) {
     switch f.value {
     case .voice(let voice):
-      if voice.key != current {
-        current = voice.key
-        start(voice: current)
-      }
+      switchVoice(to: voice.key)
       let c = voice.clef
       if c.transpose != nil || c.octave != nil || c.octaveShift != 0 {
-        withVoice { v, _ in v.transpose = (c.transpose ?? 0) + 12 * ((c.octave ?? 0) + c.octaveShift) }
+        cur.transpose = (c.transpose ?? 0) + 12 * ((c.octave ?? 0) + c.octaveShift)
       }
     case .meter(let m):
-      withVoice { v, c in
-        if v.barHasMusic && f.form == .inline {
-          c.report(
-            .meterChangeMidBar, at: f.location, length: f.range.byteCount, "meter change in the middle of bar \(v.barNumber)",
-            hint: "put the M: change right after a bar line")
-        }
-        v.meter = m
+      if cur.barHasMusic && f.form == .inline {
+        report(
+          .meterChangeMidBar, at: f.location, length: f.range.byteCount, "meter change in the middle of bar \(cur.barNumber)",
+          hint: "put the M: change right after a bar line")
       }
+      cur.meter = m
     case .unitLength(let l):
-      withVoice { v, _ in v.unit = l }
+      cur.unit = l
     case .key(let k):
-      withVoice { v, c in
-        c.forgiveUnderfullBeforeBoundary(&v)
-        v.previousBarSpecial = true
-      }
+      forgiveUnderfullBeforeBoundary()
+      cur.previousBarSpecial = true
       let c = k.clef
       if c.transpose != nil || c.octave != nil || c.octaveShift != 0 {
-        withVoice { v, _ in v.transpose = (c.transpose ?? 0) + 12 * ((c.octave ?? 0) + c.octaveShift) }
+        cur.transpose = (c.transpose ?? 0) + 12 * ((c.octave ?? 0) + c.octaveShift)
       }
     case .parts(let p):
-      withVoice { v, c in
-        c.forgiveUnderfullBeforeBoundary(&v)
-        v.previousBarSpecial = true
-      }
+      forgiveUnderfullBeforeBoundary()
+      cur.previousBarSpecial = true
       if let label = p.terms.first, case .part(let name) = label {
         definedParts.append(name)
         if definedPartLocations[name] == nil { definedPartLocations[name] = f.location }
@@ -491,7 +477,7 @@ struct TuneChecker {
       lyrics(f, l)
     case .instruction(let ds):
       for d in ds {
-        if case .transpose(let t)? = d.midi { withVoice { v, _ in v.midiTranspose = t } }
+        if case .transpose(let t)? = d.midi { cur.midiTranspose = t }
       }
     default:
       break
@@ -501,40 +487,42 @@ struct TuneChecker {
   // MARK: end of tune
 
   mutating func finish() {
+    voices[current] = cur
     for id in voiceOrder {
-      guard var v = voices[id] else { continue }
-      closeLyrics(&v)
-      if v.barHasMusic { v.barsWithMusic += 1 }
+      guard let v = voices[id] else { continue }
+      cur = v
+      closeLyrics()
+      if cur.barHasMusic { cur.barsWithMusic += 1 }
       // The last bar may be short (closing bar).
-      if let last = v.pendingUnderfull.last, last.bar == v.barNumber - 1, !v.barHasMusic {
-        v.pendingUnderfull.removeLast()
+      if let last = cur.pendingUnderfull.last, last.bar == cur.barNumber - 1, !cur.barHasMusic {
+        cur.pendingUnderfull.removeLast()
       }
-      diagnostics.append(contentsOf: v.pendingUnderfull.map(\.diagnostic))
-      if v.tupletRemaining > 0 {
+      diagnostics.append(contentsOf: cur.pendingUnderfull.map(\.diagnostic))
+      if cur.tupletRemaining > 0 {
         report(
-          .tupletIncomplete, at: v.tupletLocation, length: v.tupletText.utf8.count,
-          "\(v.tupletText) at \(v.tupletLocation) expects \(v.tupletFound + v.tupletRemaining) notes, found \(v.tupletFound) before the end",
+          .tupletIncomplete, at: cur.tupletLocation, length: cur.tupletText.utf8.count,
+          "\(cur.tupletText) at \(cur.tupletLocation) expects \(cur.tupletFound + cur.tupletRemaining) notes, found \(cur.tupletFound) before the end",
           hint: "complete the tuplet or change its count")
       }
-      if let p = v.pendingGrace {
+      if let p = cur.pendingGrace {
         report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "write the main note after the group")
       }
-      if let pb = v.pendingBroken {
+      if let pb = cur.pendingBroken {
         report(.brokenRhythmMisuse, at: pb.location, length: pb.count, "broken rhythm with no note after it")
       }
-      if !v.pendingTies.isEmpty {
-        report(.tieDangling, at: v.tieLocation, "tie at the end of the tune has nothing to tie to", hint: "remove the tie")
+      if !cur.pendingTies.isEmpty {
+        report(.tieDangling, at: cur.tieLocation, "tie at the end of the tune has nothing to tie to", hint: "remove the tie")
       }
-      for s in v.slurs {
+      for s in cur.slurs {
         report(.slurUnclosed, at: s, "slur opened at \(s) is never closed", hint: "close it with )")
       }
-      if let open = v.repeatOpen {
+      if let open = cur.repeatOpen {
         report(
           .repeatUnclosed, at: open.location, length: 2, "start repeat at bar \(open.bar) is never closed",
           hint: "end the repeated section with :|")
       }
-      if v.hasMusic && !v.endsWithBar { statistics.voicesNotEndingWithBar.append(id) }
-      voices[id] = v
+      if cur.hasMusic && !cur.endsWithBar { statistics.voicesNotEndingWithBar.append(id) }
+      voices[id] = cur
     }
     if let firstID = voiceOrder.first, let first = voices[firstID] { statistics.bars = first.barsWithMusic }
     // Voice lengths (V-10).

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// `__metadata__` keys: `format` (`studio-charlstm-v1`), `format_version` (`1`), `vocab` (JSON array of one-scalar
 /// strings), `config` (JSON: `vocab_size`, `embed`, `hidden`, `layers`, `dropout`, `gate_order`), and when known
-/// `training_step`, `validation_bpc`, `corpus_fingerprints` (JSON array of SHA-256 hex), plus any `extra` entries.
+/// `training_step`, `validation_bpc` (bits per character) and `validation_loss` (the same in nats per character),
+/// `corpus_fingerprints` (JSON array of SHA-256 hex), plus any `extra` entries.
 /// The `vocab`/`config` keys are the ones `torch_lstm_bench.py --save` writes.
 public struct Checkpoint: Sendable, Equatable {
   public static let format = "studio-charlstm-v1"
@@ -34,7 +35,8 @@ public struct Checkpoint: Sendable, Equatable {
   public var hyperparameters: LSTMHyperparameters { parameters.hyperparameters }
 
   private static let reservedKeys: Set<String> = [
-    "format", "format_version", "vocab", "config", "training_step", "validation_bpc", "corpus_fingerprints",
+    "format", "format_version", "vocab", "config", "training_step", "validation_bpc", "validation_loss",
+    "corpus_fingerprints",
   ]
 
   /// The safetensors contents (tensors in `state_dict` order).
@@ -49,7 +51,10 @@ public struct Checkpoint: Sendable, Equatable {
       "dropout": h.dropout, "gate_order": "i,f,g,o", "bias": "gates = x W_ih^T + b_ih + h W_hh^T + b_hh",
     ])
     if let step { metadata["training_step"] = "\(step)" }
-    if let validationBPC { metadata["validation_bpc"] = "\(validationBPC)" }
+    if let validationBPC {
+      metadata["validation_bpc"] = "\(validationBPC)"
+      metadata["validation_loss"] = "\(validationBPC * log(2.0))"
+    }
     if !corpusFingerprints.isEmpty { metadata["corpus_fingerprints"] = jsonString(corpusFingerprints) }
     return SafeTensorsFile(tensors: parameters.namedTensors, metadata: metadata)
   }

@@ -71,8 +71,7 @@ public final class Trainer {
     }
     step = state.step
     adam = state.adam
-    sampler.generator = SplitMix64(seed: 0)
-    sampler.generator.state = state.samplerState
+    sampler.generator = SplitMix64(seed: state.samplerState)  // the seed is the whole state
     sampler.cursors = state.cursors
     for (l, (h, c)) in zip(state.carriedHidden, state.carriedCell).enumerated() {
       workspace.hs[l].copy(from: h)

@@ -24,33 +24,3 @@ public struct MIDINote: Hashable, Sendable, Codable {
   /// `endTick - startTick`.
   public var durationTicks: Int { endTick - startTick }
 }
-
-extension MIDIChannel: Codable {
-  public init(from decoder: any Decoder) throws {
-    let raw = try decoder.singleValueContainer().decode(Int.self)
-    guard let channel = MIDIChannel(exactly: raw) else {
-      throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "MIDI channel \(raw) is outside 0…15"))
-    }
-    self = channel
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(Int(value))
-  }
-}
-
-extension UInt7: Codable {
-  public init(from decoder: any Decoder) throws {
-    let raw = try decoder.singleValueContainer().decode(Int.self)
-    guard let byte = UInt7(exactly: raw) else {
-      throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "MIDI data byte \(raw) is outside 0…127"))
-    }
-    self = byte
-  }
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(int)
-  }
-}

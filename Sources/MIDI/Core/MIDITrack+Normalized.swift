@@ -9,23 +9,29 @@ extension MIDITrack {
   ///
   /// Normalizing twice gives the same track as normalizing once.
   public func normalized() -> MIDITrack {
-    let byTick = events.enumerated().sorted {
-      $0.element.tick != $1.element.tick ? $0.element.tick < $1.element.tick : $0.offset < $1.offset
-    }.map(\.element)
+    var byTick = events
+    if !Self.isSortedByTick(byTick) {
+      byTick = events.enumerated().sorted {
+        $0.element.tick != $1.element.tick ? $0.element.tick < $1.element.tick : $0.offset < $1.offset
+      }.map(\.element)
+    }
 
     var result: [TimedMIDIEvent] = []
     result.reserveCapacity(byTick.count + 1)
     var endOfTrackTick = 0
-    var sounding: [Int: Int] = [:]  // (channel << 7 | note) → notes started earlier and not yet ended
+    // Indexed by channel << 7 | note: notes started at earlier ticks and not yet ended, and notes started at
+    // the tick being ordered (reset after each tick through `touched`).
+    var sounding = [Int32](repeating: 0, count: 16 * 128)
+    var startedHere = [Int32](repeating: 0, count: 16 * 128)
+    var touched: [Int] = []
+    var ranked: [(rank: Int, event: TimedMIDIEvent)] = []
     var start = 0
     while start < byTick.count {
       let tick = byTick[start].tick
       var end = start
       while end < byTick.count, byTick[end].tick == tick { end += 1 }
 
-      var startedHere: [Int: Int] = [:]
-      var ranked: [(rank: Int, event: TimedMIDIEvent)] = []
-      ranked.reserveCapacity(end - start)
+      ranked.removeAll(keepingCapacity: true)
       for timed in byTick[start..<end] {
         let rank: Int
         switch timed.event {
@@ -35,15 +41,17 @@ extension MIDITrack {
         case .meta: rank = 0
         case .sysEx: rank = 1
         case .noteOn(let channel, let note, let velocity) where velocity.value > 0:
-          startedHere[Self.key(channel, note), default: 0] += 1
+          let key = Self.key(channel, note)
+          startedHere[key] += 1
+          touched.append(key)
           rank = 4
         case .noteOn(let channel, let note, _), .noteOff(let channel, let note, _):
           let key = Self.key(channel, note)
-          if let open = sounding[key], open > 0 {
-            sounding[key] = open - 1
+          if sounding[key] > 0 {
+            sounding[key] -= 1
             rank = 3
-          } else if let here = startedHere[key], here > 0 {
-            startedHere[key] = here - 1
+          } else if startedHere[key] > 0 {
+            startedHere[key] -= 1
             rank = 5
           } else {
             rank = 3  // a stray note-off; harmless either way
@@ -52,17 +60,36 @@ extension MIDITrack {
         }
         ranked.append((rank, timed))
       }
-      for (key, count) in startedHere where count > 0 { sounding[key, default: 0] += count }
-      // Swift's sort is not guaranteed stable, so break ties by position.
-      let ordered = ranked.enumerated().sorted {
-        $0.element.rank != $1.element.rank ? $0.element.rank < $1.element.rank : $0.offset < $1.offset
+      for key in touched {
+        sounding[key] += startedHere[key]
+        startedHere[key] = 0
       }
-      for item in ordered { result.append(item.element.event) }
+      touched.removeAll(keepingCapacity: true)
+      // Stable insertion sort by rank: groups are small and usually already in order.
+      for i in ranked.indices.dropFirst() {
+        let item = ranked[i]
+        var j = i
+        while j > 0, ranked[j - 1].rank > item.rank {
+          ranked[j] = ranked[j - 1]
+          j -= 1
+        }
+        ranked[j] = item
+      }
+      for item in ranked { result.append(item.event) }
       start = end
     }
     let lastTick = max(endOfTrackTick, result.last?.tick ?? 0)
     result.append(TimedMIDIEvent(tick: lastTick, .meta(.endOfTrack)))
     return MIDITrack(events: result)
+  }
+
+  private static func isSortedByTick(_ events: [TimedMIDIEvent]) -> Bool {
+    var previous = Int.min
+    for e in events {
+      if e.tick < previous { return false }
+      previous = e.tick
+    }
+    return true
   }
 
   private static func key(_ channel: MIDIChannel, _ note: UInt7) -> Int { Int(channel.value) << 7 | note.int }

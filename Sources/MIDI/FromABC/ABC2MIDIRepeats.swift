@@ -122,7 +122,6 @@ struct ABC2MIDIRepeats {
     var pass = 1
     var maxPass = 2
     var expect = false
-    var inEnding = false
     out.append(.sectionStart(id: 0))
     var j = 0
     var budget = max(1024, f.count * 64)
@@ -145,7 +144,6 @@ struct ABC2MIDIRepeats {
       case .other(let item):
         out.append(item)
       case .part(let label):
-        inEnding = false
         if order != nil {
           guard let p = nextPart(), case .part(let next) = f[p] else { return out }
           out.append(.part(next))
@@ -156,10 +154,8 @@ struct ABC2MIDIRepeats {
       case .bar(.single, let b):
         out.append(.bar(b))
       case .bar(.double, let b):
-        inEnding = false
         out.append(.bar(b))
       case .bar(.startRepeat, let b):
-        inEnding = false
         out.append(.bar(b))
         saved = j
         out.append(.sectionStart(id: j))
@@ -167,7 +163,6 @@ struct ABC2MIDIRepeats {
         pass = 1
         maxPass = 2
       case .bar(.endRepeat, let b):
-        inEnding = false
         out.append(.bar(b))
         if pass == 1 {
           if expect {
@@ -183,14 +178,13 @@ struct ABC2MIDIRepeats {
           j = saved
         }
       case .bar(.doubleRepeat, let b):
-        inEnding = false
         out.append(.bar(b))
         if pass > 1 || !expect {
+          if pass > 1 { maxPass = 2 }
           expect = true
           saved = j
           out.append(.sectionStart(id: j))
           pass = 1
-          if pass > 1 { maxPass = 2 }
         } else {
           out.append(.jumpBack(id: saved))
           j = saved
@@ -210,12 +204,10 @@ struct ABC2MIDIRepeats {
             break
           }
           if j < f.count, case .part = f[j] { j -= 1 }
-        } else {
-          inEnding = true
-          if maxPass < 4 { maxPass = pass + 1 }
+        } else if maxPass < 4 {
+          maxPass = pass + 1
         }
       }
-      _ = inEnding
       j += 1
     }
     return out

@@ -32,7 +32,14 @@ public struct ABCPerformer: Sendable {
     var unfolder = RepeatUnfolder()
     var segments: [[[PlayedItem]]] = []
     for (i, script) in scripts.enumerated() {
-      segments.append(unfolder.unfold(script.items, partOrder: settings.partOrder, reportMissing: i == 0))
+      if options.abc2midiRepeats {
+        let fix = settings.partOrder == nil && scripts.count == 1
+        segments.append([
+          ABC2MIDIRepeats.unfold(script.items, partOrder: settings.partOrder, fixRepeats: fix, isFirstVoice: i == 0)
+        ])
+      } else {
+        segments.append(unfolder.unfold(script.items, partOrder: settings.partOrder, reportMissing: i == 0))
+      }
     }
     warnings += unfolder.warnings
     var played: [[PlayedItem]] = []
@@ -40,7 +47,7 @@ public struct ABCPerformer: Sendable {
       var items: [PlayedItem] = []
       for (k, segment) in voiceSegments.enumerated() {
         items += segment
-        if v > 0, settings.partOrder != nil, k < segments[0].count, Self.duration(segment) == .zero {
+        if v > 0, settings.partOrder != nil, !options.abc2midiRepeats, k < segments[0].count, Self.duration(segment) == .zero {
           let length = Self.duration(segments[0][k])
           if length > .zero { items.append(.sound(Sound(advance: length, tones: [], location: tune.location))) }
         }

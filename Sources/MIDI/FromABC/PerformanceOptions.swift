@@ -30,6 +30,9 @@ public struct PerformanceOptions: Hashable, Sendable {
   /// Add `accentVelocityBoost` to notes marked `L`, `!accent!`, `!>!`, `!emphasis!` or `!sfz!` (capped at 127).
   /// abc2midi 4.84 ignores accents; applying them is a deliberate deviation (ABC reference §12.4).
   public var accentVelocityBoost: Int
+  /// Play repeats, endings and parts exactly as abc2midi 4.84 does (`ABC2MIDIRepeats`), quirks included; by default
+  /// they follow ABC reference §12.2 (`RepeatUnfolder`).
+  public var abc2midiRepeats: Bool
   /// Expand trills (`T`, `!trill!`) and rolls (`~`, `!roll!`) into notes the way abc2midi does (§12.5); `false`
   /// plays the plain note.
   public var ornaments: Bool
@@ -37,7 +40,7 @@ public struct PerformanceOptions: Hashable, Sendable {
   public init(
     transpose: Int = 0, programOverride: Int? = nil, accompaniment: Bool = true, ppq: Int = 480, format: Int? = nil,
     abc2midiChords: Bool = false, defaultTempo: Int = 120, honourRhythmField: Bool = false,
-    chordAttack: NoteLength = .zero, accentVelocityBoost: Int = 20, ornaments: Bool = true
+    chordAttack: NoteLength = .zero, accentVelocityBoost: Int = 20, abc2midiRepeats: Bool = false, ornaments: Bool = true
   ) {
     self.transpose = transpose
     self.programOverride = programOverride
@@ -49,13 +52,16 @@ public struct PerformanceOptions: Hashable, Sendable {
     self.honourRhythmField = honourRhythmField
     self.chordAttack = chordAttack
     self.accentVelocityBoost = accentVelocityBoost
+    self.abc2midiRepeats = abc2midiRepeats
     self.ornaments = ornaments
   }
 
   /// The settings under which studio reproduces abc2midi 4.84 note for note (used by the differential tests):
-  /// abc2midi's chord attack (10 ticks), its C-03 chord lengths, `R:hornpipe` swing, and no accent boost.
+  /// abc2midi's chord attack (10 ticks), its C-03 chord lengths, its repeat handling, `R:hornpipe` swing, and no
+  /// accent boost.
   public static var abc2midiCompatible: PerformanceOptions {
     PerformanceOptions(
-      abc2midiChords: true, honourRhythmField: true, chordAttack: NoteLength(1, 192), accentVelocityBoost: 0)
+      abc2midiChords: true, honourRhythmField: true, chordAttack: NoteLength(1, 192), accentVelocityBoost: 0,
+      abc2midiRepeats: true)
   }
 }

@@ -213,7 +213,7 @@ extension ScriptBuilder {
       warnings.append(
         PerformanceWarning(.chordSymbol, "chord type \"\(name.type)\" in \"\(s.text)\" is unknown; playing a major triad (define it with %%MIDI chordname)", at: s.location))
     }
-    voices[current].append(.control(.chordSymbol(chord)))
+    voices[current].append(.control(.chordSymbol(chord, known: known)))
   }
 
   // MARK: - Overlays (V-08)

@@ -118,8 +118,9 @@ struct VoicePlayer {
     var sounding = 0
     for (t, tone) in s.tones.enumerated() where !continued.contains(t) {
       if tone.duration == .zero && !tone.isTied { continue }
-      let delay = attack * NoteLength(sounding)
-      sounding += 1
+      // abc2midi staggers only untied chord notes (a tied note starts on the beat).
+      let delay = tone.isTied ? .zero : attack * NoteLength(sounding)
+      if !tone.isTied { sounding += 1 }
       let start = onset + delay
       let duration = max(.zero, tone.duration - delay)
       let pitch = midiPitch(tone.pitch, location: s.location)
@@ -183,7 +184,7 @@ struct VoicePlayer {
       }
     case .key(let sharps, let minor):
       output.keyChanges.append(Performance.KeyChange(time: time, sharps: sharps, minor: minor))
-    case .chordSymbol(let chord):
+    case .chordSymbol(let chord, _):
       accompanist.chord = chord
     case .voiceTranspose(let t):
       voiceTranspose = t

@@ -18,9 +18,10 @@ struct VoiceScript {
     self.overlayOf = overlayOf
   }
 
-  /// `true` when the voice has at least one chord symbol the accompaniment can play.
+  /// `true` when the voice has at least one chord symbol of a known type (abc2midi makes no accompaniment for a
+  /// voice whose chord symbols are all unknown).
   var hasChordSymbols: Bool {
-    items.contains { if case .control(.chordSymbol) = $0 { return true } else { return false } }
+    items.contains { if case .control(.chordSymbol(_, known: true)) = $0 { return true } else { return false } }
   }
 
   /// `true` when the voice turns drums on (`%%MIDI drumon`, `!drum!`).
@@ -117,8 +118,9 @@ enum PlayControl {
   case meter(Meter)
   /// `K:` in the body: the key-signature meta event.
   case key(sharps: Int, minor: Bool)
-  /// A chord symbol for the accompaniment.
-  case chordSymbol(GuitarChord)
+  /// A chord symbol for the accompaniment; `known` is `false` for a type neither abc2midi, `%%MIDI chordname` nor the
+  /// parser knows (it is played as a major triad).
+  case chordSymbol(GuitarChord, known: Bool)
   /// A `%%MIDI` directive acted on while playing (program, channel, beat, gchord, drum, control …).
   case midi(MIDIDirective)
   /// `K:`/`V:` `transpose=` in the body: transposition of this voice, in semitones.

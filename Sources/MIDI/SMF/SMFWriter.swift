@@ -74,13 +74,17 @@ struct SMFWriter {
 
   private static func append(_ event: MIDIEvent, to out: inout [UInt8]) {
     switch event {
-    case .noteOff(let c, let n, let v): out += [0x80 | c.value, n.value, v.value]
-    case .noteOn(let c, let n, let v): out += [0x90 | c.value, n.value, v.value]
-    case .polyPressure(let c, let n, let p): out += [0xA0 | c.value, n.value, p.value]
-    case .controlChange(let c, let k, let v): out += [0xB0 | c.value, k.value, v.value]
-    case .programChange(let c, let p): out += [0xC0 | c.value, p.value]
-    case .channelPressure(let c, let p): out += [0xD0 | c.value, p.value]
-    case .pitchBend(let c, let value): out += [0xE0 | c.value, UInt8(value & 0x7F), UInt8(value >> 7 & 0x7F)]
+    case .noteOff(let c, let n, let v): append3(0x80 | c.value, n.value, v.value, to: &out)
+    case .noteOn(let c, let n, let v): append3(0x90 | c.value, n.value, v.value, to: &out)
+    case .polyPressure(let c, let n, let p): append3(0xA0 | c.value, n.value, p.value, to: &out)
+    case .controlChange(let c, let k, let v): append3(0xB0 | c.value, k.value, v.value, to: &out)
+    case .programChange(let c, let p):
+      out.append(0xC0 | c.value)
+      out.append(p.value)
+    case .channelPressure(let c, let p):
+      out.append(0xD0 | c.value)
+      out.append(p.value)
+    case .pitchBend(let c, let value): append3(0xE0 | c.value, UInt8(value & 0x7F), UInt8(value >> 7 & 0x7F), to: &out)
     case .sysEx(let escape, let bytes):
       out.append(escape ? 0xF7 : 0xF0)
       appendVariableLength(bytes.count, to: &out)
@@ -107,15 +111,21 @@ struct SMFWriter {
     }
   }
 
+  private static func append3(_ a: UInt8, _ b: UInt8, _ c: UInt8, to out: inout [UInt8]) {
+    out.append(a)
+    out.append(b)
+    out.append(c)
+  }
+
   /// Appends `value` (0…0x0FFFFFFF) as an SMF variable-length quantity, most significant group first.
   static func appendVariableLength(_ value: Int, to out: inout [UInt8]) {
-    var groups: [UInt8] = [UInt8(value & 0x7F)]
-    var rest = value >> 7
-    while rest > 0 {
-      groups.append(UInt8(rest & 0x7F) | 0x80)
-      rest >>= 7
+    var shift = 21
+    while shift > 0, value >> shift == 0 { shift -= 7 }
+    while shift > 0 {
+      out.append(UInt8(value >> shift & 0x7F) | 0x80)
+      shift -= 7
     }
-    out += groups.reversed()
+    out.append(UInt8(value & 0x7F))
   }
 
   private static func append16(_ value: Int, to out: inout [UInt8]) {

@@ -12,8 +12,8 @@ public enum ABCImportError: Error, Hashable, Sendable, CustomStringConvertible {
   case meterDoesNotFitGrid(meter: ImportMeter, grid: ImportGrid)
   /// `--unit` is not 1, 1/2, 1/4 … 1/64.
   case invalidUnitLength(NoteLength)
-  /// `barsPerLine` or `referenceNumber` is below 1.
-  case invalidLayout(field: String, value: Int)
+  /// A numeric option is below its minimum (`barsPerLine` and `referenceNumber` 1, `fillRests` 0).
+  case optionTooSmall(name: String, value: Int, minimum: Int)
   /// The melody would take more bars than `limit` (a note far beyond the rest of the music, usually a damaged file).
   case tooManyBars(bars: Int, limit: Int)
 
@@ -36,8 +36,8 @@ public enum ABCImportError: Error, Hashable, Sendable, CustomStringConvertible {
         + "choose a finer grid (--grid 1/32) or another meter"
     case .invalidUnitLength(let unit):
       return "unit length \(unit) is not supported; use 1/8 or 1/16 (any 1/2ⁿ up to 1/64)"
-    case .invalidLayout(let field, let value):
-      return "\(field) must be at least 1, got \(value)"
+    case .optionTooSmall(let name, let value, let minimum):
+      return "\(name) must be at least \(minimum), got \(value)"
     case .tooManyBars(let bars, let limit):
       return "the melody spans \(bars) bars, more than the limit of \(limit); the file probably has a stray note far "
         + "after the music (pick another track with --track)"

@@ -21,11 +21,14 @@ public struct ABCImportOptions: Hashable, Sendable {
   public var referenceNumber: Int
   /// Bars per line of music, ≥ 1.
   public var barsPerLine: Int
+  /// Rests of at most this many grid steps between two notes are absorbed into the note before them (legato;
+  /// sung melodies are often released a little before the next note). 0 keeps every rest.
+  public var fillRests: Int
 
   public init(
     track: Int? = nil, channel: MIDIChannel? = nil, grid: ImportGrid? = nil, meter: ImportMeter? = nil,
     key: ImportKey? = nil, unitLength: NoteLength? = nil, title: String? = nil, referenceNumber: Int = 1,
-    barsPerLine: Int = 4
+    barsPerLine: Int = 4, fillRests: Int = 0
   ) {
     self.track = track
     self.channel = channel
@@ -36,6 +39,7 @@ public struct ABCImportOptions: Hashable, Sendable {
     self.title = title
     self.referenceNumber = referenceNumber
     self.barsPerLine = barsPerLine
+    self.fillRests = fillRests
   }
 
   /// Reads an `L:` value such as `1/8` or `1/16`; `nil` unless it is 1 or 1/2 … 1/64.

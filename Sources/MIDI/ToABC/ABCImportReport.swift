@@ -21,6 +21,8 @@ public struct ABCImportReport: Hashable, Sendable {
   public var droppedSimultaneous: Int
   /// Notes cut short because the next note started before they ended (legato overlaps).
   public var shortenedOverlaps: Int
+  /// Short rests absorbed into the note before them (`ABCImportOptions.fillRests`).
+  public var filledRests: Int
   /// The grid, its phase and how well it fits.
   public var fit: GridFit
   /// Largest distance in ticks a kept onset moved to reach the grid.

@@ -25,9 +25,14 @@ public struct ABCImporter: Sendable {
   /// Imports the melody of `sequence`.
   /// - Throws: `ABCImportError` when there is nothing to import or the options do not fit the music.
   public func importMelody(from sequence: MIDISequence) throws(ABCImportError) -> ABCImportResult {
-    guard options.barsPerLine >= 1 else { throw .invalidLayout(field: "bars per line", value: options.barsPerLine) }
+    guard options.barsPerLine >= 1 else {
+      throw .optionTooSmall(name: "bars per line", value: options.barsPerLine, minimum: 1)
+    }
+    guard options.fillRests >= 0 else {
+      throw .optionTooSmall(name: "rests to fill", value: options.fillRests, minimum: 0)
+    }
     guard options.referenceNumber >= 1 else {
-      throw .invalidLayout(field: "reference number (X:)", value: options.referenceNumber)
+      throw .optionTooSmall(name: "reference number (X:)", value: options.referenceNumber, minimum: 1)
     }
     if let unit = options.unitLength, !ABCImportOptions.isValidUnitLength(unit) { throw .invalidUnitLength(unit) }
     let part = try choosePart(sequence)
@@ -38,7 +43,7 @@ public struct ABCImporter: Sendable {
     let fit = options.grid.map { GridFit.fitting($0, ppq: sequence.ppq, onsets: onsets) }
       ?? GridFit.choosing(ppq: sequence.ppq, onsets: onsets)
     let quantized = MelodyQuantizer(fit: fit).quantize(part.notes)
-    let notes = quantized.notes
+    let (notes, filledRests) = MelodyQuantizer.fillingRests(upTo: options.fillRests, in: quantized.notes)
     if fit.grid.isTriplet {
       notices.append("the notes lie on a triplet grid (\(fit.grid)); written in compound time without tuplets")
     }
@@ -103,6 +108,7 @@ public struct ABCImporter: Sendable {
     let report = ABCImportReport(
       track: part.track, channel: part.channel, trackName: part.trackName, sourceNoteCount: part.notes.count,
       notes: notes, droppedSimultaneous: quantized.droppedSimultaneous, shortenedOverlaps: quantized.shortened,
+      filledRests: filledRests,
       fit: fit, maxOnsetShiftTicks: quantized.maxOnsetShiftTicks, bars: layout, key: key,
       keySource: options.key == nil ? .inferred : .option, keyCorrelation: correlation, unitLength: unit,
       beatsPerMinute: bpm, barCount: bars.bars.count, skippedLeadingBars: max(0, firstBar),

@@ -102,15 +102,23 @@ struct ABCMelodyWriter {
     layout.bars.reduce(0) { sum, bar in sum + bar.reduce(0) { $0 + lengthText(steps: $1.steps, unit: unit).count } }
   }
 
-  /// The tune body: `barsPerLine` bars per line, `|` between bars, `|]` at the end, a space before each token
-  /// that starts a beat.
+  /// Steps per beam group: the beat, or four steps when the beat is shorter and four steps divide the bar (eighths
+  /// in 4/4, 2/4 and 2/2 are beamed in fours, as in printed reels: `dAFA DFAd`).
+  var beamSteps: Int {
+    let beat = bars.beatSteps
+    return beat < 4 && 4 % beat == 0 && bars.barSteps % 4 == 0 ? 4 : beat
+  }
+
+  /// The tune body: `barsPerLine` bars per line (a pickup bar comes on top of the first line), `|` between bars,
+  /// `|]` at the end, a space before each token that starts a beam group (`beamSteps`).
   func render(_ layout: Layout, key: ImportKey, unit: NoteLength, barsPerLine: Int) -> String {
     var speller = PitchSpeller(key: key)
+    let beam = beamSteps
     var text = ""
     for (index, bar) in layout.bars.enumerated() {
       speller.startBar()
       for (i, token) in bar.enumerated() {
-        if i > 0, token.position % bars.beatSteps == 0 { text += " " }
+        if i > 0, token.position % beam == 0 { text += " " }
         switch token.kind {
         case .rest:
           text += "z"
@@ -124,7 +132,9 @@ struct ABCMelodyWriter {
         text += "|]\n"
       } else {
         text += "|"
-        if (index + 1) % max(1, barsPerLine) == 0 { text += "\n" }
+        // A pickup bar rides on the first line (as in printed tunes), so lines break after whole bars.
+        let wholeBars = layout.isPickup ? index : index + 1
+        if wholeBars > 0, wholeBars % max(1, barsPerLine) == 0 { text += "\n" }
       }
     }
     return text

@@ -70,4 +70,20 @@ public struct MelodyQuantizer: Sendable {
       notes: kept, velocities: velocities, droppedSimultaneous: dropped, shortened: shortened,
       maxOnsetShiftTicks: maxShift)
   }
+
+  /// `notes` (sorted, non-overlapping) with every rest of 1…`steps` steps between two notes absorbed into the note
+  /// before it, and how many rests were filled.
+  public static func fillingRests(upTo steps: Int, in notes: [GridNote]) -> (notes: [GridNote], filled: Int) {
+    guard steps > 0 else { return (notes, 0) }
+    var out = notes
+    var filled = 0
+    for i in out.indices.dropLast() {
+      let gap = out[i + 1].start - out[i].end
+      if gap > 0, gap <= steps {
+        out[i].length += gap
+        filled += 1
+      }
+    }
+    return (out, filled)
+  }
 }

@@ -4,7 +4,8 @@ import Synchronization
 /// Receives FluidSynth's log messages so that they never reach stderr, and keeps the recent errors and warnings so a
 /// failure (a corrupt SoundFont) can quote FluidSynth's own explanation.
 ///
-/// FluidSynth's log hook is process-wide; `install()` registers it once, whichever `Renderer` comes first.
+/// FluidSynth's log hook is process-wide; `install()` registers it once, whichever `Renderer` comes first. It also
+/// silences GLib's default log handler, which FluidSynth's DLS loader (libinstpatch) writes to.
 final class FluidLog: Sendable {
   /// The one sink the hook writes to. It lives for the whole process, so the unretained pointer FluidSynth holds
   /// stays valid.
@@ -30,6 +31,8 @@ final class FluidLog: Sendable {
     for level in [FLUID_PANIC, FLUID_ERR, FLUID_WARN, FLUID_INFO, FLUID_DBG] {
       _ = fluid_set_log_function(Int32(level.rawValue), hook, context)
     }
+    // FluidSynth's DLS loader logs through GLib instead (when a file is not a SoundFont); keep that off stderr too.
+    CFluidSynth_silence_glib_log()
   }()
 
   private func record(_ text: String) {

@@ -9,23 +9,29 @@ struct ImportCommand: ParsableCommand {
     commandName: "import",
     abstract: "Write the melody of MIDI files as ABC (quantised, monophonic), one file or a whole collection.",
     discussion: """
-      Picks the melody (a track named melody/vocal/lead…, else the highest part that rarely plays chords; or
-      --track), quantises it to a grid (1/8, 1/16, 1/32, or a triplet grid written in compound time, never with
-      tuplets), keeps the highest of notes starting together and cuts a note where the next one starts, infers
-      meter (time signature, else 4/4 or 3/4), key (Krumhansl–Schmuckler) and unit length (1/8 or 1/16), and writes
-      bars with ties across bar lines, accidentals per bar, four bars per line and |] at the end. Q: comes from the
-      first tempo event. Every tune is checked with the validator (studio validate) before it is written.
+      Picks the melody (a track named melody/vocal/lead…, else the highest
+      part that rarely plays chords; or --track), quantises it to a grid (1/8,
+      1/16, 1/32, or a triplet grid written in compound time, never with
+      tuplets), keeps the highest of notes that start together and cuts a note
+      where the next one starts. Meter: --meter, else the time signature, else
+      4/4 or 3/4 inferred. Bar lines: louder downbeat notes, else long notes on
+      strong beats. Key: --key, else Krumhansl–Schmuckler. L:1/8 or 1/16,
+      whichever is shorter; Q: from the first tempo event. Ties cross bar
+      lines, accidentals are written per bar, four bars per line, |] at the
+      end. Every tune is checked with the validator before it is written.
 
-      A directory is searched recursively for .mid/.midi files; they become one multi-tune ABC file (X: numbered
-      from 1, T: the file name) and a summary lists the files that failed and why.
+      A directory is searched recursively for .mid/.midi files; they become one
+      multi-tune ABC file (X: numbered from 1, T: the file name), and a summary
+      lists the files that failed and why.
 
       Examples:
         studio import song.mid -o song.abc
         studio import song.mid --track 1 --key Dm --meter 3/4 --grid 1/16
         studio import ../shared/corpora/pop-midi/POP909-melody/ -o pop909.abc
 
-      Exit status: 0 success (for a directory: at least one file imported), 1 the input has no importable melody
-      (or no file of the directory could be imported), 2 usage or I/O error.
+      Exit status: 0 success (for a directory: at least one file imported),
+      1 no importable melody (for a directory: no file imported), 2 usage or
+      I/O error.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -41,6 +47,8 @@ struct ImportCommand: ParsableCommand {
   @Option(help: "Quantisation grid: auto, 1/8, 1/16, 1/32, 1/64, or triplet grids 1/12, 1/24, 1/48.")
   var grid = "auto"
   @Option(help: "Bars per line of music.") var barsPerLine = 4
+  @Option(help: "Absorb rests of up to N grid steps between notes into the note before (legato); 0 keeps all rests.")
+  var fillRests = 0
   @Option(help: "T: title for a single file. Default: the file name.") var title: String?
 
   func validate() throws {
@@ -61,6 +69,7 @@ struct ImportCommand: ParsableCommand {
     if let channel, !(1...16).contains(channel) { throw ValidationError("--channel counts 1…16, got \(channel)") }
     if let track, track < 0 { throw ValidationError("--track counts from 0 (see `studio info`), got \(track)") }
     if barsPerLine < 1 { throw ValidationError("--bars-per-line must be at least 1") }
+    if fillRests < 0 { throw ValidationError("--fill-rests must be 0 or more") }
   }
 
   /// The library options from the flags (already checked by `validate()`).
@@ -69,7 +78,7 @@ struct ImportCommand: ParsableCommand {
       track: track, channel: channel.flatMap { MIDIChannel(exactly: $0 - 1) },
       grid: grid == "auto" ? nil : ImportGrid(parsing: grid), meter: meter.flatMap(ImportMeter.init(parsing:)),
       key: key.flatMap(ImportKey.init(parsing:)), unitLength: unit.flatMap(ABCImportOptions.unitLength(parsing:)),
-      title: title, barsPerLine: barsPerLine)
+      title: title, barsPerLine: barsPerLine, fillRests: fillRests)
   }
 
   func run() throws {
@@ -108,7 +117,7 @@ struct ImportCommand: ParsableCommand {
     }
     let summary = Self.summary(result.report, written: toStdout ? nil : output)
     if toStdout { printError(summary) } else { print(summary) }
-    if global.verbose { for notice in result.report.notices { printError("note: \(notice)") } }
+    if global.verbose { for line in Self.details(result.report) { printError("  \(line)") } }
   }
 
   func importDirectory() throws {
@@ -156,10 +165,35 @@ struct ImportCommand: ParsableCommand {
   static func summary(_ r: ABCImportReport, written path: String?) -> String {
     let name = r.trackName.map { " \"\($0)\"" } ?? ""
     let onGrid = String(format: "%.0f", r.fit.share * 100)
+    let meterSource: String
+    switch r.bars.meterSource {
+    case .option: meterSource = "given"
+    case .timeSignature: meterSource = "time signature"
+    case .inferred: meterSource = "inferred"
+    }
     var line = path.map { "wrote \($0): " } ?? ""
-    line += "melody from track \(r.track)\(name) ch\(r.channel.userNumber), \(r.notes.count) of \(r.sourceNoteCount) notes, "
-    line += "M:\(r.bars.meter) (\(r.bars.meterSource.rawValue)), K:\(r.key) (\(r.keySource.rawValue)), L:\(r.unitLength), "
-    line += "grid \(r.fit.grid) (\(onGrid)% of onsets on it), \(r.barCount) bars"
+    line += "track \(r.track)\(name) ch\(r.channel.userNumber), \(r.notes.count) of \(r.sourceNoteCount) notes; "
+    line += "M:\(r.bars.meter) (\(meterSource)), K:\(r.key) (\(r.keySource == .option ? "given" : "inferred")), "
+    line += "L:\(r.unitLength), grid \(r.fit.grid) (\(onGrid)% of onsets on it); \(r.barCount) bars"
     return line
+  }
+
+  /// `--verbose` details, one per line.
+  static func details(_ r: ABCImportReport) -> [String] {
+    let barStart: String
+    switch r.bars.phaseSource {
+    case .timeSignature: barStart = "where the time signature puts them"
+    case .accents: barStart = "on the accented (louder) notes"
+    case .noteLengths: barStart = "where long notes fall"
+    }
+    var lines = [
+      "bar lines \(barStart)\(r.startsWithPickup ? "; starts with a pickup" : "")",
+      "grid phase \(String(format: "%.2f", r.fit.phaseTicks)) ticks; onsets moved by at most "
+        + "\(String(format: "%.1f", r.maxOnsetShiftTicks)) ticks",
+      "\(r.droppedSimultaneous) notes dropped (same step), \(r.shortenedOverlaps) shortened (overlaps), "
+        + "\(r.filledRests) rests filled, \(r.skippedLeadingBars) empty leading bars skipped",
+    ]
+    if let c = r.keyCorrelation { lines.append("key correlation \(String(format: "%.2f", c))") }
+    return lines + r.notices
   }
 }

@@ -8,7 +8,7 @@ struct InfoCommand: ParsableCommand {
     commandName: "info",
     abstract: "Describe a MIDI file: format, tracks, tempo map, meters, length and notes.",
     discussion: """
-      Prints the SMF format and resolution; each track's name, event count, channels and programs; the tempo map
+      Prints the SMF format and resolution; each track's name, event count, channels and programs; the tempo map \
       (tick, BPM, time); time and key signatures; the length in seconds; and the note count.
 
       Examples:

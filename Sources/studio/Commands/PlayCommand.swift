@@ -10,10 +10,11 @@ struct PlayCommand: ParsableCommand {
     commandName: "play",
     abstract: "Play a MIDI file live to an ALSA sequencer port.",
     discussion: """
-      Opens a sequencer client named "studio" with one output port, connects it to --port, and schedules the
-      whole sequence on an ALSA queue with its tempo map (tick-stamped events, no sleeping between notes), then
-      waits until the queue has played everything. Ctrl-C or SIGTERM stops the queue, sends All Sound Off,
+      Opens a sequencer client named "studio" with one output port, connects it to --port, and schedules the \
+      whole sequence on an ALSA queue with its tempo map (tick-stamped events, no sleeping between notes), then \
+      waits until the queue has played everything. Ctrl-C or SIGTERM stops the queue, sends All Sound Off, \
       All Notes Off and Reset All Controllers on every channel used, and exits with status 0.
+
       --virtual instead creates the port without connecting it and starts once another program subscribes.
 
       Examples:

@@ -8,8 +8,8 @@ struct PortsCommand: ParsableCommand {
     commandName: "ports",
     abstract: "List the ALSA sequencer ports MIDI can be played to (like `aconnect -o`).",
     discussion: """
-      Lists every port of another sequencer client that accepts MIDI from other programs (write and
-      subscription-write capability): its CLIENT:PORT address, client and port names, capabilities and types.
+      Lists every port of another sequencer client that accepts MIDI from other programs (write and \
+      subscription-write capability): its CLIENT:PORT address, client and port names, capabilities and types. \
       Pass the address, or the client name, to `studio play --port`.
 
       Examples:

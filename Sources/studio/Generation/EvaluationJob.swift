@@ -36,7 +36,7 @@ struct EvaluationJob {
     let settings = GenerationSettings(count: samples, sampling: sampling, seed: seed, maxAttempts: 1, raw: true, batch: batch)
     var tunes: [GeneratedTune] = []
     _ = try TuneGenerator(model: model, settings: settings).run(progress: { progress($0.accepted) }) { tunes.append($0) }
-    let validity = ModelEvaluator.validity(of: tunes)
+    let validity = ModelEvaluator.validity(of: tunes, seed: seed)
 
     // Novelty and held-out scoring need the corpus.
     var novelty: ModelEvaluation.Novelty?

@@ -18,6 +18,8 @@ struct GeneratedTune: Sendable {
   var check: TuneCheck
   /// One line per rejected earlier attempt: `attempt 2: <reason>`.
   var rejections: [String]
+  /// Rewrites `TuneNormalizer` made to the sample (e.g. "start repeats made explicit"); empty in `--raw` mode.
+  var changes: [String] = []
 }
 
 /// A tune for which every attempt was rejected.

@@ -22,10 +22,12 @@ struct GenerationJob {
     var warnings: Int
     var ending: String
     var rejected: [String]
+    /// Rewrites made to the sample (`TuneNormalizer`), e.g. "start repeats made explicit".
+    var changes: [String]
     var problems: [String]
 
     enum CodingKeys: String, CodingKey {
-      case path, midi, wav, x, title, attempts, chars, valid, warnings, ending, rejected, problems
+      case path, midi, wav, x, title, attempts, chars, valid, warnings, ending, rejected, changes, problems
       case titleGenerated = "title_generated"
     }
   }
@@ -128,7 +130,7 @@ struct GenerationJob {
       path: written.abc, midi: written.midi, wav: written.wav, x: tune.number, title: tune.title,
       titleGenerated: tune.titleGenerated, attempts: tune.attempts, chars: tune.sampledCharacters,
       valid: tune.check.accepted && tune.ending != .maxCharacters, warnings: tune.check.warnings,
-      ending: tune.ending.rawValue, rejected: tune.rejections, problems: written.warnings)
+      ending: tune.ending.rawValue, rejected: tune.rejections, changes: tune.changes, problems: written.warnings)
   }
 
   /// One line of text output for a tune.

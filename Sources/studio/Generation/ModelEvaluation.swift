@@ -113,21 +113,23 @@ struct ModelEvaluation: Codable, Sendable {
 
 /// Computes `ModelEvaluation`s.
 enum ModelEvaluator {
-  /// Validity of single samples (no retries): `tunes` as `TuneGenerator` produced them in `--raw` mode.
-  static func validity(of tunes: [GeneratedTune]) -> ModelEvaluation.Validity {
+  /// Validity of single samples (no retries): `tunes` as `TuneGenerator` produced them in `--raw` mode, judged as
+  /// `studio generate` would write them (own `X:`, a title, `TuneNormalizer`'s rewrites).
+  static func validity(of tunes: [GeneratedTune], seed: UInt64) -> ModelEvaluation.Validity {
     var withoutErrors = 0
     var accepted = 0
     var cutOff = 0
     var kinds: [String: Int] = [:]
     for tune in tunes {
+      let check = TuneCheck(TuneGenerator.finish(tune.text, number: tune.number, seed: seed).text)
       let cut = tune.ending == .maxCharacters
       if cut {
         cutOff += 1
         kinds["cut off at --max-chars", default: 0] += 1
       }
-      if tune.check.errors == 0 && !cut { withoutErrors += 1 }
-      if tune.check.accepted && !cut { accepted += 1 }
-      for reason in tune.check.reasons { kinds[TuneGenerator.kind(of: reason), default: 0] += 1 }
+      if check.errors == 0 && !cut { withoutErrors += 1 }
+      if check.accepted && !cut { accepted += 1 }
+      for reason in check.reasons { kinds[TuneGenerator.kind(of: reason), default: 0] += 1 }
     }
     let n = max(1, tunes.count)
     let share = Double(withoutErrors) / Double(n)

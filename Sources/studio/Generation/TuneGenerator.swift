@@ -178,11 +178,22 @@ final class TuneGenerator {
     }
   }
 
+  /// A sample as a tune file: own `X:` number, a title (made up from the seed when missing), and the corpus habits
+  /// the rejection policy refuses rewritten into equivalent ABC 2.1 (`TuneNormalizer`).
+  static func finish(_ sample: String, number: Int, seed: UInt64) -> (
+    text: String, title: String, titleGenerated: Bool, changes: [String]
+  ) {
+    let finished = TuneText.finalize(sample, number: number, fallbackTitle: TitleMaker.title(seed: seed, number: number))
+    let normalized = TuneNormalizer.normalize(finished.text)
+    return (normalized.text, finished.title, finished.titleGenerated, normalized.changes)
+  }
+
   private func judge(_ sample: Sample, number: Int) -> AttemptResult {
     let fallbackTitle = TitleMaker.title(seed: settings.seed, number: number)
     let text: String
     let title: String
     let titleGenerated: Bool
+    var changes: [String] = []
     if settings.raw {
       text = sample.text
       // Named after the title the user gave, else the model's, else a made-up one; the text stays as sampled.
@@ -190,7 +201,7 @@ final class TuneGenerator {
       title = sampledTitle ?? fallbackTitle
       titleGenerated = sampledTitle == nil
     } else {
-      (text, title, titleGenerated) = TuneText.finalize(sample.text, number: number, fallbackTitle: fallbackTitle)
+      (text, title, titleGenerated, changes) = Self.finish(sample.text, number: number, seed: settings.seed)
     }
     let check = TuneCheck(text)
     var reasons = check.reasons
@@ -200,7 +211,8 @@ final class TuneGenerator {
     let accepted = settings.raw || reasons.isEmpty
     let tune = GeneratedTune(
       number: number, text: text, title: title, titleGenerated: titleGenerated, attempts: 0,
-      sampledCharacters: sample.sampledCharacters, ending: sample.ending, check: check, rejections: [])
+      sampledCharacters: sample.sampledCharacters, ending: sample.ending, check: check, rejections: [],
+      changes: changes)
     return AttemptResult(accepted: accepted, reasons: accepted ? [] : reasons, tune: tune)
   }
 

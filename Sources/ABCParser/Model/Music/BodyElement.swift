@@ -5,6 +5,8 @@
 /// two operands; ties are a property of the note or chord they follow. White space, comments and line ends are
 /// elements too, so `ABCPrinter` re-emits the source byte for byte.
 public enum BodyElement: Hashable, Sendable {
+  // Rare or large payloads are `indirect` (boxed) so that the common elements (notes, rests, bars, spaces) stay
+  // small; that keeps parsing and validation memory-bound work low.
   /// A single note, `^c'3/2-`.
   case note(Note)
   /// `[CEG]2`: notes sounding together (may hold decorations and, in LotRO files, rests).
@@ -18,11 +20,11 @@ public enum BodyElement: Hashable, Sendable {
   /// Any bar line, including repeat marks (`|`, `||`, `|]`, `[|`, `|:`, `:|`, `::`, `.|`, `[|]` …).
   case barLine(BarLine)
   /// A variant ending: `[1`, `[1,3`, `[2-4`, or the digits of `|1` / `:|2` (which follow a `.barLine`).
-  case ending(Ending)
+  indirect case ending(Ending)
   /// `(3`, `(3:2:2`: the next `r` notes are played `q` in the time of `p`.
-  case tuplet(Tuplet)
+  indirect case tuplet(Tuplet)
   /// `{gag}` or acciaccatura `{/g}`: belongs to the next note or chord.
-  case graceGroup(GraceGroup)
+  indirect case graceGroup(GraceGroup)
   /// `>`, `<<` …, between its two operands.
   case brokenRhythm(BrokenRhythm)
   /// A tie written apart from its note (`A2 -A2`, Nottingham style; abc2midi ties it). It applies to the nearest
@@ -33,22 +35,22 @@ public enum BodyElement: Hashable, Sendable {
   /// `)`.
   case slurEnd(Slur)
   /// `!trill!`, `+trill+`, or a shorthand such as `~`, `.`, `T`, `H` (after `U:` redefinitions).
-  case decoration(Decoration)
+  indirect case decoration(Decoration)
   /// `"Am7/G"`: a chord symbol (its parsed name, when it parses, is `symbol.chord`).
-  case chordSymbol(ChordSymbol)
+  indirect case chordSymbol(ChordSymbol)
   /// `"^rit."`: text placed above/below/left/right/free.
-  case annotation(Annotation)
+  indirect case annotation(Annotation)
   /// A field in the body: a whole line (`M:3/4`, `V:2`, `w:…`, `P:B`) or inline (`[K:D]`, `[V:1]`, `[r:…]`).
   /// Voice switches, part markers, lyrics (`w:`) and symbol lines (`s:`) are fields with typed values.
-  case field(Field)
+  indirect case field(Field)
   /// A `%%…` directive line in the body (typed when it is `%%MIDI`).
-  case directive(Directive)
+  indirect case directive(Directive)
   /// `% …` to the end of the line (without the line end).
   case comment(Comment)
   /// `&`: voice overlay (rewind to the start of the bar).
   case overlay(Overlay)
   /// A macro use (`m:`): the written text plus the elements of its expansion.
-  case macro(MacroUse)
+  indirect case macro(MacroUse)
   /// `$` (or a legacy `!` line end, checklist DE-07): a score line break. No sound.
   case scoreLineBreak(ScoreLineBreak)
   /// `\` at the end of a music line: the next music line continues this one.

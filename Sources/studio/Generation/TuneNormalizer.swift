@@ -1,0 +1,108 @@
+import ABCParser
+
+/// Rewrites two habits of the session-tune corpora that the rejection policy for generated tunes (strict validation,
+/// balanced repeats) refuses, into equivalent ABC 2.1, so a model that writes like its corpus is not rejected for
+/// the corpus's conventions:
+///
+/// - **`!` line ends** (abc 1.6/2.0 score line breaks, on almost every line of `irish.abc`): `I:linebreak !` is added
+///   before the `K:` line, which declares `!` as the line-break symbol (ABC 2.1 §6.1.1), as the parser's hint says.
+/// - **Implied start repeats**: a part that ends with `:|` without a `|:` (763 of the 804 tunes of `irish.abc`)
+///   repeats from the start of its part: the start of the tune, or the previous `:|` or double bar (abc2midi's
+///   "Assuming repeat", ABC019). A `|:` is put at the start of the part. The music played does not change.
+///
+/// Tunes with several voices, or with repeats that are broken in other ways, are left as they are.
+enum TuneNormalizer {
+  /// The rewritten text and a short description of each rewrite made (empty when nothing changed).
+  static func normalize(_ text: String) -> (text: String, changes: [String]) {
+    guard let tune = ABCParser().parse(text).tunes.first else { return (text, []) }
+    var edits: [(offset: Int, remove: Int, insert: String)] = []
+    var changes: [String] = []
+
+    let hasVoices = !tune.declaredVoices.isEmpty || tune.body.contains { element in
+      if case .field(let field) = element, field.letter == "V" { return true }
+      return false
+    }
+    if !hasVoices, let repeatEdits = explicitStartRepeats(tune) {
+      edits += repeatEdits
+      if !repeatEdits.isEmpty { changes.append("start repeats made explicit") }
+    }
+
+    let bangBreaks = tune.body.contains { element in
+      if case .scoreLineBreak(let mark) = element { return mark.text == "!" }
+      return false
+    }
+    let declared = tune.headerDirectives.contains { $0.name == "linebreak" }
+    if bangBreaks && !declared, let keyOffset = keyLineOffset(in: text) {
+      edits.append((keyOffset, 0, "I:linebreak !\n"))
+      changes.append("I:linebreak ! added")
+    }
+
+    guard !edits.isEmpty else { return (text, []) }
+    var bytes = Array(text.utf8)
+    for edit in edits.sorted(by: { $0.offset > $1.offset }) {
+      bytes.replaceSubrange(edit.offset..<(edit.offset + edit.remove), with: Array(edit.insert.utf8))
+    }
+    return (String(decoding: bytes, as: UTF8.self), changes)
+  }
+
+  /// Edits that give every end repeat without a start its start; nil when that start cannot be placed safely (a
+  /// second `|:` inside a repeat, a part after second endings that no double bar closes), which is left to the
+  /// validator.
+  ///
+  /// A part starts at the first music of the tune, after an end repeat that is not followed by an ending, or after
+  /// a double or thick bar line (`||`, `|]`, `[|`). The start repeat goes before the part's first music element (a
+  /// plain `|` there becomes `|:`).
+  private static func explicitStartRepeats(_ tune: ABCTune) -> [(offset: Int, remove: Int, insert: String)]? {
+    var edits: [(offset: Int, remove: Int, insert: String)] = []
+    var open = false
+    var partStart: BodyElement?
+    var awaitingPartStart = true
+    var used = Set<Int>()
+    for element in tune.body {
+      switch element {
+      case .space, .comment, .lineBreak, .continuation, .scoreLineBreak, .stray, .field, .directive:
+        continue
+      default:
+        break
+      }
+      if awaitingPartStart {
+        awaitingPartStart = false
+        // An end repeat followed by an ending is inside a repeat structure, not the end of a part.
+        if case .ending = element { continue }
+        partStart = element
+      }
+      guard case .barLine(let bar) = element else { continue }
+      if bar.endRepeats > 0 {
+        if !open {
+          guard let start = partStart, used.insert(start.range.start.offset).inserted else { return nil }
+          if case .barLine(let first) = start, first.text == "|" {
+            edits.append((first.range.start.offset, first.text.utf8.count, "|:"))
+          } else {
+            edits.append((start.range.start.offset, 0, "|:"))
+          }
+        }
+        open = bar.startRepeats > 0
+        partStart = nil
+        awaitingPartStart = !open
+      } else if bar.startRepeats > 0 {
+        if open { return nil }
+        open = true
+        partStart = nil
+      } else if [.double, .thinThick, .thickThin].contains(bar.style), !open {
+        partStart = nil
+        awaitingPartStart = true
+      }
+    }
+    return edits
+  }
+
+  /// UTF-8 offset of the first line starting with `K:` (the end of the header).
+  private static func keyLineOffset(in text: String) -> Int? {
+    var offset = 0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("K:") { return offset }
+      offset += line.utf8.count + 1
+    }
+    return nil
+  }
+}
