@@ -122,6 +122,7 @@ echo
 # Part 2: whole corpora, one WAV per tune.
 for corpus in "${CORPORA[@]}"; do
   if [ -d "$corpus" ]; then
+    corpus="$(cd "$corpus" && pwd)"
     mkdir -p "$WORK/in"; rm -f "$WORK/in"/*
     n=0
     for f in "$corpus"/*.mid; do
@@ -134,10 +135,10 @@ for corpus in "${CORPORA[@]}"; do
     rm -rf "$WORK/s" "$WORK/f"; mkdir -p "$WORK/s" "$WORK/f"
     t0=$(now)
     "$STUDIO" render --config "$WORK/config.yaml" --soundfont "$SOUNDFONT" --gain 0.2 --sample-rate 44100 --bits 16 \
-      "$WORK/in" --out-dir "$WORK/s" >/dev/null
+      "$WORK/in" --out-dir "$WORK/s" >/dev/null || echo "(studio exit $?: some files failed; see above)"
     t1=$(now)
     for f in "$WORK/in"/*.mid; do
-      fluidsynth -ni -q -F "$WORK/f/$(basename "$f" .mid).wav" -r 44100 "$SOUNDFONT" "$f" >/dev/null 2>&1
+      fluidsynth -ni -q -F "$WORK/f/$(basename "$f" .mid).wav" -r 44100 "$SOUNDFONT" "$f" >/dev/null 2>&1 || true
     done
     t2=$(now)
     s=$(python3 -c "print($t1 - $t0)"); f=$(python3 -c "print($t2 - $t1)")

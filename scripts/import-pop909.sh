@@ -5,7 +5,9 @@
 #
 # Reads ../shared/corpora/pop-midi/POP909-melody/*.mid (override with POP909_DIR=…), runs `studio import` on the
 # directory (melody track, quantised, meter/key/unit inferred, every tune validated), writes OUT.abc atomically,
-# then checks it with `studio validate` and prints the share of songs imported. Uses a release build of studio
+# then checks it with `studio validate` and prints the share of songs imported. Sung notes are often released a
+# sixteenth before the next one, so `--fill-rests 1` absorbs such one-step rests into the note before (about 8 %
+# less text, onsets and pitches unchanged); pass `--fill-rests 0` to keep them. Uses a release build of studio
 # (built if needed; STUDIO=/path/to/studio skips the build). Exit status: 0 success, 1 fewer than 98% of the songs
 # imported or the output fails validation, 2 usage or missing input.
 set -euo pipefail
@@ -36,7 +38,7 @@ if [ -z "${STUDIO:-}" ]; then
 fi
 [ -x "$STUDIO" ] || { echo "import-pop909: no studio executable at $STUDIO" >&2; exit 2; }
 
-"$STUDIO" import "$DIR" -o "$OUT" "$@"
+"$STUDIO" import "$DIR" -o "$OUT" --fill-rests 1 "$@"
 
 TUNES=$(grep -c '^X:' "$OUT" || true)
 echo "import-pop909: $TUNES of $TOTAL songs in $OUT"

@@ -39,6 +39,10 @@ int clstm_use_avx512(void);
 void clstm_strip_product(int rows, const float *a1, long lda1, int k1, const float *a2, long lda2, int k2,
                          const float *p, float *c);
 
+/// C[rows x 64] = the same product for any number of rows (row blocks of ≤ 6 share each k-chunk of the strip).
+void clstm_strip_product_all(int rows, const float *a1, long lda1, int k1, const float *a2, long lda2, int k2,
+                             const float *p, float *c);
+
 /// Rows per block (1...6) for a batch of `batch` rows: near-equal blocks of at most 6.
 CLSTM_INLINE int clstm_row_blocks(int batch) { return (batch + 5) / 6; }
 CLSTM_INLINE int clstm_block_start(int batch, int block) { return (int)((long)batch * block / clstm_row_blocks(batch)); }

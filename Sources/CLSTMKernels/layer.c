@@ -1,6 +1,7 @@
 // LSTM layer time loops. Workers own disjoint hidden units, so each computes the gates, cell and output of its
 // units without sharing; one barrier per step publishes h_t (forward) or dz_t (backward) to everybody.
 #include "internal.h"
+#include <stdlib.h>
 
 #define ALIGN64 __attribute__((aligned(64)))
 
@@ -19,12 +20,13 @@ static void forward_cell_portable(const ForwardCell *x) {
   const float *xr = a->xproj + (a->xindex ? (long)a->xindex[row] : row) * a->ldx;
   float *cell = a->cell + (long)x->b * H;
   float *hout = a->hs + ((long)(x->t + 1) * B + x->b) * H;
+  const float *bias = a->bias;
   for (int j = 0; j < x->n; ++j) {
     int u = x->u + j;
-    float i = clstm_sigmoidf(x->acc[j] + xr[u]);
-    float f = clstm_sigmoidf(x->acc[16 + j] + xr[H + u]);
-    float g = tanhf(x->acc[32 + j] + xr[2 * H + u]);
-    float o = clstm_sigmoidf(x->acc[48 + j] + xr[3 * H + u]);
+    float i = clstm_sigmoidf(x->acc[j] + xr[u] + (bias ? bias[u] : 0.0f));
+    float f = clstm_sigmoidf(x->acc[16 + j] + xr[H + u] + (bias ? bias[H + u] : 0.0f));
+    float g = tanhf(x->acc[32 + j] + xr[2 * H + u] + (bias ? bias[2 * H + u] : 0.0f));
+    float o = clstm_sigmoidf(x->acc[48 + j] + xr[3 * H + u] + (bias ? bias[3 * H + u] : 0.0f));
     float c = f * cell[u] + i * g;
     cell[u] = c;
     hout[u] = o * tanhf(c);
@@ -48,10 +50,18 @@ CLSTM_T512 static void forward_cell_avx512(const ForwardCell *x) {
   const float *xr = a->xproj + (a->xindex ? (long)a->xindex[row] : row) * a->ldx;
   float *cell = a->cell + (long)x->b * H + u;
   float *hout = a->hs + ((long)(x->t + 1) * B + x->b) * H + u;
-  __m512 i = clstm_sigmoid512(_mm512_add_ps(_mm512_load_ps(x->acc), _mm512_maskz_loadu_ps(m, xr + u)));
-  __m512 f = clstm_sigmoid512(_mm512_add_ps(_mm512_load_ps(x->acc + 16), _mm512_maskz_loadu_ps(m, xr + H + u)));
-  __m512 g = clstm_tanh512(_mm512_add_ps(_mm512_load_ps(x->acc + 32), _mm512_maskz_loadu_ps(m, xr + 2 * H + u)));
-  __m512 o = clstm_sigmoid512(_mm512_add_ps(_mm512_load_ps(x->acc + 48), _mm512_maskz_loadu_ps(m, xr + 3 * H + u)));
+  __m512 zi = _mm512_add_ps(_mm512_load_ps(x->acc), _mm512_maskz_loadu_ps(m, xr + u));
+  __m512 zf = _mm512_add_ps(_mm512_load_ps(x->acc + 16), _mm512_maskz_loadu_ps(m, xr + H + u));
+  __m512 zg = _mm512_add_ps(_mm512_load_ps(x->acc + 32), _mm512_maskz_loadu_ps(m, xr + 2 * H + u));
+  __m512 zo = _mm512_add_ps(_mm512_load_ps(x->acc + 48), _mm512_maskz_loadu_ps(m, xr + 3 * H + u));
+  if (a->bias) {
+    const float *bias = a->bias + u;
+    zi = _mm512_add_ps(zi, _mm512_maskz_loadu_ps(m, bias));
+    zf = _mm512_add_ps(zf, _mm512_maskz_loadu_ps(m, bias + H));
+    zg = _mm512_add_ps(zg, _mm512_maskz_loadu_ps(m, bias + 2 * H));
+    zo = _mm512_add_ps(zo, _mm512_maskz_loadu_ps(m, bias + 3 * H));
+  }
+  __m512 i = clstm_sigmoid512(zi), f = clstm_sigmoid512(zf), g = clstm_tanh512(zg), o = clstm_sigmoid512(zo);
   __m512 c = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, cell), _mm512_mul_ps(i, g));
   _mm512_mask_storeu_ps(cell, m, c);
   _mm512_mask_storeu_ps(hout, m, _mm512_mul_ps(o, clstm_tanh512(c)));
@@ -69,7 +79,16 @@ CLSTM_T512 static void forward_cell_avx512(const ForwardCell *x) {
 typedef struct {
   CLSTM_Pool *pool;
   const CLSTM_LayerForward *a;
+  float *scratch;  // per worker: [B x 64] accumulators
+  long scratchStride;
 } ForwardJob;
+
+/// Per-worker accumulator rows for a batch of `batch` rows: `threads` blocks of [batch x 64] floats, 64-byte
+/// aligned. Allocated once per job (never inside the time loop); NULL on allocation failure.
+static float *alloc_scratch(int threads, int batch, long *stride) {
+  *stride = (long)batch * CLSTM_STRIP_WIDTH;
+  return aligned_alloc(64, (size_t)threads * (size_t)*stride * sizeof(float));
+}
 
 static void forward_job(void *raw, int tid, int threads) {
   const ForwardJob *job = raw;
@@ -77,10 +96,9 @@ static void forward_job(void *raw, int tid, int threads) {
   const int H = a->hidden, B = a->batch;
   const int K = a->inputSize + H;
   const int strips = (H + 15) / 16;
-  const int blocks = clstm_row_blocks(B);
   long s0, s1;
   clstm_split(strips, tid, threads, &s0, &s1);
-  float acc[6 * CLSTM_STRIP_WIDTH] ALIGN64;
+  float *acc = job->scratch + (long)tid * job->scratchStride;
 #if CLSTM_X86
   const int wide = clstm_use_avx512();
 #endif
@@ -90,33 +108,33 @@ static void forward_job(void *raw, int tid, int threads) {
       const float *p = a->packed + s * (long)K * CLSTM_STRIP_WIDTH;
       const int u = (int)s * 16;
       const int n = H - u < 16 ? H - u : 16;
-      for (int blk = 0; blk < blocks; ++blk) {
-        const int r0 = clstm_block_start(B, blk), r1 = clstm_block_start(B, blk + 1);
-        if (a->inputSize > 0) {
-          clstm_strip_product(r1 - r0, a->input + ((long)t * B + r0) * a->ldin, a->ldin, a->inputSize,
-                              hprev + (long)r0 * H, H, H, p, acc);
-        } else {
-          clstm_strip_product(r1 - r0, hprev + (long)r0 * H, H, H, NULL, 0, 0, p, acc);
-        }
-        for (int r = r0; r < r1; ++r) {
-          ForwardCell x = {a, t, r, u, n, acc + (r - r0) * CLSTM_STRIP_WIDTH};
+      if (a->inputSize > 0) {
+        clstm_strip_product_all(B, a->input + (long)t * B * a->ldin, a->ldin, a->inputSize, hprev, H, H, p, acc);
+      } else {
+        clstm_strip_product_all(B, hprev, H, H, NULL, 0, 0, p, acc);
+      }
+      for (int r = 0; r < B; ++r) {
+        ForwardCell x = {a, t, r, u, n, acc + (long)r * CLSTM_STRIP_WIDTH};
 #if CLSTM_X86
-          if (wide) {
-            forward_cell_avx512(&x);
-            continue;
-          }
-#endif
-          forward_cell_portable(&x);
+        if (wide) {
+          forward_cell_avx512(&x);
+          continue;
         }
+#endif
+        forward_cell_portable(&x);
       }
     }
     clstm_pool_barrier(job->pool);
   }
 }
 
-void CLSTM_layer_forward(CLSTM_Pool *pool, const CLSTM_LayerForward *args) {
-  ForwardJob job = {pool, args};
+int CLSTM_layer_forward(CLSTM_Pool *pool, const CLSTM_LayerForward *args) {
+  ForwardJob job = {pool, args, NULL, 0};
+  job.scratch = alloc_scratch(CLSTM_pool_threads(pool), args->batch, &job.scratchStride);
+  if (!job.scratch) return -1;
   clstm_pool_run(pool, forward_job, &job);
+  free(job.scratch);
+  return 0;
 }
 
 // MARK: - Backward
@@ -180,6 +198,8 @@ CLSTM_T512 static void backward_cell_avx512(const BackwardCell *x) {
 typedef struct {
   CLSTM_Pool *pool;
   const CLSTM_LayerBackward *a;
+  float *scratch;
+  long scratchStride;
 } BackwardJob;
 
 static void backward_job(void *raw, int tid, int threads) {
@@ -187,10 +207,9 @@ static void backward_job(void *raw, int tid, int threads) {
   const CLSTM_LayerBackward *a = job->a;
   const int H = a->hidden, B = a->batch, K = 4 * H;
   const int strips = (H + CLSTM_STRIP_WIDTH - 1) / CLSTM_STRIP_WIDTH;
-  const int blocks = clstm_row_blocks(B);
   long s0, s1;
   clstm_split(strips, tid, threads, &s0, &s1);
-  float acc[6 * CLSTM_STRIP_WIDTH] ALIGN64;
+  float *acc = job->scratch + (long)tid * job->scratchStride;
 #if CLSTM_X86
   const int wide = clstm_use_avx512();
 #endif
@@ -201,23 +220,20 @@ static void backward_job(void *raw, int tid, int threads) {
     const int last = t == a->steps - 1;
     for (long s = s0; s < s1; ++s) {
       const float *p = a->packedT + s * (long)K * CLSTM_STRIP_WIDTH;
-      for (int blk = 0; blk < blocks; ++blk) {
-        const int r0 = clstm_block_start(B, blk), r1 = clstm_block_start(B, blk + 1);
-        if (!last) clstm_strip_product(r1 - r0, a->dz + ((long)(t + 1) * B + r0) * K, K, K, NULL, 0, 0, p, acc);
-        for (int r = r0; r < r1; ++r) {
-          for (int q = 0; q < 4; ++q) {
-            const int u = (int)s * CLSTM_STRIP_WIDTH + 16 * q;
-            if (u >= H) break;
-            BackwardCell x = {a, t, r, u, H - u < 16 ? H - u : 16,
-                              last ? NULL : acc + (r - r0) * CLSTM_STRIP_WIDTH + 16 * q};
+      if (!last) clstm_strip_product_all(B, a->dz + (long)(t + 1) * B * K, K, K, NULL, 0, 0, p, acc);
+      for (int r = 0; r < B; ++r) {
+        for (int q = 0; q < 4; ++q) {
+          const int u = (int)s * CLSTM_STRIP_WIDTH + 16 * q;
+          if (u >= H) break;
+          BackwardCell x = {a, t, r, u, H - u < 16 ? H - u : 16,
+                            last ? NULL : acc + (long)r * CLSTM_STRIP_WIDTH + 16 * q};
 #if CLSTM_X86
-            if (wide) {
-              backward_cell_avx512(&x);
-              continue;
-            }
-#endif
-            backward_cell_portable(&x);
+          if (wide) {
+            backward_cell_avx512(&x);
+            continue;
           }
+#endif
+          backward_cell_portable(&x);
         }
       }
     }
@@ -225,9 +241,13 @@ static void backward_job(void *raw, int tid, int threads) {
   }
 }
 
-void CLSTM_layer_backward(CLSTM_Pool *pool, const CLSTM_LayerBackward *args) {
-  BackwardJob job = {pool, args};
+int CLSTM_layer_backward(CLSTM_Pool *pool, const CLSTM_LayerBackward *args) {
+  BackwardJob job = {pool, args, NULL, 0};
+  job.scratch = alloc_scratch(CLSTM_pool_threads(pool), args->batch, &job.scratchStride);
+  if (!job.scratch) return -1;
   clstm_pool_run(pool, backward_job, &job);
+  free(job.scratch);
+  return 0;
 }
 
 // MARK: - Dense (sampling output layer)

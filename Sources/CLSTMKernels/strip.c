@@ -70,6 +70,36 @@ CLSTM_T512 CLSTM_INLINE void strip_rows512(const int R, const float *a, long lda
   }
 }
 
+/// R rows of one k-chunk, accumulating into C (initialised to zero when `init`).
+#define STRIP_ACC_R(R)                                                                                        \
+  CLSTM_T512 static void strip512acc_##R(const float *a, long lda, int k, const float *p, float *c, int init) { \
+    __m512 acc[6][4];                                                                                         \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < R; ++r) {                                          \
+      for (int j = 0; j < 4; ++j) acc[r][j] = init ? _mm512_setzero_ps() : _mm512_load_ps(c + r * 64 + 16 * j); \
+    }                                                                                                         \
+    strip_rows512(R, a, lda, k, p, acc);                                                                      \
+    _Pragma("clang loop unroll(full)") for (int r = 0; r < R; ++r) {                                          \
+      for (int j = 0; j < 4; ++j) _mm512_store_ps(c + r * 64 + 16 * j, acc[r][j]);                           \
+    }                                                                                                         \
+  }
+STRIP_ACC_R(1)
+STRIP_ACC_R(2)
+STRIP_ACC_R(3)
+STRIP_ACC_R(4)
+STRIP_ACC_R(5)
+STRIP_ACC_R(6)
+
+CLSTM_T512 static void strip512acc(int rows, const float *a, long lda, int k, const float *p, float *c, int init) {
+  switch (rows) {
+    case 1: strip512acc_1(a, lda, k, p, c, init); break;
+    case 2: strip512acc_2(a, lda, k, p, c, init); break;
+    case 3: strip512acc_3(a, lda, k, p, c, init); break;
+    case 4: strip512acc_4(a, lda, k, p, c, init); break;
+    case 5: strip512acc_5(a, lda, k, p, c, init); break;
+    default: strip512acc_6(a, lda, k, p, c, init); break;
+  }
+}
+
 #define STRIP_R(R)                                                                                            \
   CLSTM_T512 static void strip512_##R(const float *a1, long lda1, int k1, const float *a2, long lda2, int k2, \
                                       const float *p, float *c) {                                             \
@@ -148,4 +178,44 @@ void clstm_strip_product(int rows, const float *a1, long lda1, int k1, const flo
   }
 #endif
   strip_portable(rows, a1, lda1, k1, a2, lda2, k2, p, c);
+}
+
+/// Rows of the k-chunk interleave: the strip is streamed once per chunk of `kChunk` k values and reused from L1 by
+/// every row block, instead of once per row block.
+enum { kChunk = 128 };
+
+void clstm_strip_product_all(int rows, const float *a1, long lda1, int k1, const float *a2, long lda2, int k2,
+                             const float *p, float *c) {
+  const int blocks = clstm_row_blocks(rows);
+  if (blocks == 1) {
+    clstm_strip_product(rows, a1, lda1, k1, a2, lda2, k2, p, c);
+    return;
+  }
+#if CLSTM_X86
+  if (clstm_use_avx512()) {
+    int first = 1;
+    for (int segment = 0; segment < 2; ++segment) {
+      const float *a = segment == 0 ? a1 : a2;
+      const long lda = segment == 0 ? lda1 : lda2;
+      const int k = segment == 0 ? k1 : k2;
+      const float *ps = segment == 0 ? p : p + (long)k1 * CLSTM_STRIP_WIDTH;
+      for (int k0 = 0; k0 < k; k0 += kChunk) {
+        const int kn = k - k0 < kChunk ? k - k0 : kChunk;
+        for (int blk = 0; blk < blocks; ++blk) {
+          const int r0 = clstm_block_start(rows, blk), r1 = clstm_block_start(rows, blk + 1);
+          strip512acc(r1 - r0, a + (long)r0 * lda + k0, lda, kn, ps + (long)k0 * CLSTM_STRIP_WIDTH,
+                      c + (long)r0 * CLSTM_STRIP_WIDTH, first);
+        }
+        first = 0;
+      }
+    }
+    if (first) memset(c, 0, (size_t)rows * CLSTM_STRIP_WIDTH * sizeof(float));
+    return;
+  }
+#endif
+  for (int blk = 0; blk < blocks; ++blk) {
+    const int r0 = clstm_block_start(rows, blk), r1 = clstm_block_start(rows, blk + 1);
+    clstm_strip_product(r1 - r0, a1 + (long)r0 * lda1, lda1, k1, a2 ? a2 + (long)r0 * lda2 : NULL, lda2, k2, p,
+                        c + (long)r0 * CLSTM_STRIP_WIDTH);
+  }
 }

@@ -28,7 +28,7 @@ struct CorpusTrainingTests {
     options.learningRate = 1e-2
     options.evaluateEvery = 0
     let trainer = try Trainer(parameters: tinyModel(data.vocabulary, hidden: 64), data: data, options: options)
-    let before = trainer.evaluate().bitsPerCharacter
+    let before = try trainer.evaluate().bitsPerCharacter
     let summary = try trainer.train()
     #expect(before > 6)
     #expect(try #require(summary.bestValidationBPC) < 4.0)

@@ -15,9 +15,9 @@ func engineLossAndGradients(
     ws.targets.base[i] = targets[i]
   }
   ws.resetState()
-  engine.forward(ws, steps: steps, dropoutKey: dropoutKey)
+  try engine.forward(ws, steps: steps, dropoutKey: dropoutKey)
   let (sum, count) = engine.loss(ws, steps: steps, scale: 1 / Float(tokens.count))
-  engine.backward(ws)
+  try engine.backward(ws)
   return (sum / Double(count), engine.gradients.array, ws.masks.map(\.array))
 }
 

@@ -19,7 +19,7 @@ import Testing
     for _ in 1..<options.maxSteps { last = try trainer.trainStep().loss }
     #expect(first > 2.0, "initial loss \(first) should be near ln V")
     #expect(last < 0.05, "final training loss \(last) nats should be near zero")
-    let validation = trainer.evaluate()
+    let validation = try trainer.evaluate()
     #expect(validation.bitsPerCharacter < 1.5, "the held-out near-copy is predicted too (untrained: ~4 bits)")
   }
 

@@ -328,3 +328,42 @@ import Testing
     #expect(ABCImportOptions.unitLength(parsing: "3/8") == nil)
   }
 }
+
+/// The importer on random sequences: it returns valid ABC or an `ABCImportError`, never traps.
+@Suite struct ImportFuzzTests {
+  @Test func randomSequencesImportToValidABCOrAClearError() throws {
+    var rng = SplitMix64(seed: 0x1A2B_3C4D)
+    var imported = 0
+    var refused = 0
+    for _ in 0..<150 {
+      let ppq = [1, 7, 96, 100, 120, 384, 480, 960, 1000][Int.random(in: 0...8, using: &rng)]
+      var sequence = RandomSequences.sequence(
+        format: 1, ppq: ppq, trackCount: Int.random(in: 1...3, using: &rng), eventsPerTrack: 5...120, using: &rng)
+      // Bring the note events close together now and then, so many sequences are importable.
+      if Bool.random(using: &rng) {
+        for t in sequence.tracks.indices {
+          for e in sequence.tracks[t].events.indices { sequence.tracks[t].events[e].tick %= 8 * ppq }
+          sequence.tracks[t] = sequence.tracks[t].normalized()
+        }
+      }
+      var options = ABCImportOptions()
+      if Bool.random(using: &rng) {
+        options.grid = [ImportGrid.eighth, .sixteenth, .thirtySecond, .tripletEighth, .tripletSixteenth][
+          Int.random(in: 0...4, using: &rng)]
+      }
+      if Bool.random(using: &rng) { options.meter = [ImportMeter(3, 4), ImportMeter(6, 8), ImportMeter(5, 4)][Int.random(in: 0...2, using: &rng)] }
+      if Bool.random(using: &rng) { options.fillRests = Int.random(in: 0...3, using: &rng) }
+      do {
+        let result = try ABCImporter(options: options).importMelody(from: sequence)
+        let errors = result.validationErrors()
+        #expect(errors.isEmpty, "\(errors)\n\(result.abcText)")
+        imported += 1
+      } catch {
+        refused += 1
+        #expect(!error.description.isEmpty)
+      }
+    }
+    #expect(imported >= 30)
+    print("random sequences: \(imported) imported, \(refused) refused with an error")
+  }
+}

@@ -101,4 +101,19 @@ import Testing
     #expect(flat.notes().map(\.pitch) == sequence.notes().map(\.pitch))
     #expect(flat.durationSeconds == sequence.durationSeconds)
   }
+
+  @Test func mergedEventsOrderByTickThenTrackThenPosition() {
+    let a = MIDIEvent.meta(.text(MIDIMetaEvent.markerKind, "a"))
+    let b = MIDIEvent.meta(.text(MIDIMetaEvent.markerKind, "b"))
+    let c = MIDIEvent.meta(.text(MIDIMetaEvent.markerKind, "c"))
+    let d = MIDIEvent.meta(.text(MIDIMetaEvent.markerKind, "d"))
+    let e = MIDIEvent.meta(.text(MIDIMetaEvent.markerKind, "e"))
+    let sequence = MIDISequence(tracks: [
+      MIDITrack(events: [TimedMIDIEvent(tick: 10, a), TimedMIDIEvent(tick: 5, b)]),  // out of order
+      MIDITrack(events: [TimedMIDIEvent(tick: 5, c), TimedMIDIEvent(tick: 10, d), TimedMIDIEvent(tick: 10, e)]),
+    ])
+    let merged = sequence.mergedEvents
+    #expect(merged.map(\.track) == [0, 1, 0, 1, 1])
+    #expect(merged.map(\.event.event) == [b, c, a, d, e])
+  }
 }

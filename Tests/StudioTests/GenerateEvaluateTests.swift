@@ -86,7 +86,7 @@ import Testing
         characters += 1
       }
     }
-    let batched = ModelEvaluator.heldOutBitsPerCharacter(model: model, tunes: tunes + ["X:4\nT:Ünknown\nK:G\nG|"], batch: 2)
+    let batched = try ModelEvaluator.heldOutBitsPerCharacter(model: model, tunes: tunes + ["X:4\nT:Ünknown\nK:G\nG|"], batch: 2)
     #expect(batched.characters == characters)
     #expect(batched.skipped == 1)
     #expect(abs(batched.bitsPerCharacter - nats / Double(characters) / log(2)) < 1e-6)

@@ -1,6 +1,12 @@
 import Foundation
+import Testing
 
 @testable import studio
+
+extension Tag {
+  /// Sweeps over `../shared/corpora` (skipped with a printed reason when it is absent).
+  @Tag static var corpus: Self
+}
 
 /// Helpers shared by the generate, evaluate and corpus tests.
 enum GenerateTestSupport {

@@ -6,10 +6,13 @@ import Foundation
 //
 //   swift run -c release --package-path Benchmarks ParserBenchmarks [--corpora DIR] [--repeat N] [--skip-abc2midi]
 //   swift run -c release --package-path Benchmarks ParserBenchmarks check PATH...   (round-trip + diagnostic report)
+//   swift run -c release --package-path Benchmarks ParserBenchmarks fuzz [--iterations N] [--seed S]   (scripts/fuzz-parser.sh)
 
 let args = Array(CommandLine.arguments.dropFirst())
 if args.first == "check" {
   CorpusCheck.run(paths: Array(args.dropFirst()))
+} else if args.first == "fuzz" {
+  Fuzz.run(arguments: Array(args.dropFirst()))
 } else {
   var options = Harness.Options()
   var k = 0

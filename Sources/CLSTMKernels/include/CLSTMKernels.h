@@ -60,6 +60,8 @@ typedef struct {
   const float *xproj;
   const int32_t *xindex;
   long ldx;
+  /// Optional [4H] bias added to every row's input projection (NULL when xproj already includes it).
+  const float *bias;
   /// Optional extra input multiplied inside the step (sampling: the layer below's new h): row (t, b) at
   /// input + (t * B + b) * ldin, `inputSize` wide. The packed matrix then has inputSize + H rows, input first.
   const float *input;
@@ -77,7 +79,8 @@ typedef struct {
   float *cells;
 } CLSTM_LayerForward;
 
-void CLSTM_layer_forward(CLSTM_Pool *pool, const CLSTM_LayerForward *args);
+/// Returns 0, or -1 when the per-worker scratch cannot be allocated (nothing computed).
+int CLSTM_layer_forward(CLSTM_Pool *pool, const CLSTM_LayerForward *args);
 
 /// Backward pass of one LSTM layer through its T steps (truncated: no gradient flows into h_0 or c_0).
 typedef struct {
@@ -91,7 +94,8 @@ typedef struct {
   float *dcell;         // [B x H] scratch
 } CLSTM_LayerBackward;
 
-void CLSTM_layer_backward(CLSTM_Pool *pool, const CLSTM_LayerBackward *args);
+/// Returns 0, or -1 when the per-worker scratch cannot be allocated (nothing computed).
+int CLSTM_layer_backward(CLSTM_Pool *pool, const CLSTM_LayerBackward *args);
 
 /// out[B x N] = x[B x K] · packedᵀ + bias (bias may be NULL); packed by CLSTM_pack_rows. For sampling.
 void CLSTM_dense_forward(CLSTM_Pool *pool, int batch, int n, int k, const float *x, long ldx, const float *packed,

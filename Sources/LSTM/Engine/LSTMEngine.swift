@@ -20,6 +20,8 @@ final class LSTMEngine {
   let table: FloatBuffer
   let packedForward: [FloatBuffer]
   let packedBackward: [FloatBuffer]
+  /// Per layer `b_ih + b_hh` `[4H]` (added in the time loop for layers above the first).
+  let biasSum: [FloatBuffer]
   private var parameterVersion = 0
   private var derivedVersion = -1
   private var backwardVersion = -1
@@ -36,6 +38,7 @@ final class LSTMEngine {
     table = FloatBuffer(count: h.vocabularySize * 4 * H)
     packedForward = (0..<h.layers).map { _ in FloatBuffer(count: CLSTM_packed_size(Int32(4 * H), Int32(H))) }
     packedBackward = (0..<h.layers).map { _ in FloatBuffer(count: CLSTM_packed_size(Int32(H), Int32(4 * H))) }
+    biasSum = (0..<h.layers).map { _ in FloatBuffer(count: 4 * H) }
   }
 
   /// The current parameters as a value.
@@ -66,6 +69,7 @@ final class LSTMEngine {
                   table.base, G)
       for l in 0..<h.layers {
         CLSTM_pack_gates(raw, p + layout.weightHH(l), Int32(H), H, nil, 0, 0, Int32(H), packedForward[l].base)
+        for i in 0..<G { biasSum[l].base[i] = p[layout.biasIH(l) + i] + p[layout.biasHH(l) + i] }
       }
     }
     derivedVersion = parameterVersion
@@ -93,28 +97,29 @@ final class LSTMEngine {
   /// Runs the model over the first `steps` steps of `ws.tokens`, from the state in `ws` (left there at the end),
   /// and writes logits. Training workspaces keep activations for `backward` and draw dropout masks from
   /// `dropoutKey`.
-  func forward(_ ws: Workspace, steps: Int, dropoutKey: UInt64 = 0) {
+  func forward(_ ws: Workspace, steps: Int, dropoutKey: UInt64 = 0) throws(ComputeError) {
     prepareForward()
     let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize
     let B = ws.batch, rows = steps * B
     let p = parameters.base
-    pool.withRaw { raw in
+    try pool.withRaw { raw throws(ComputeError) in
       for l in 0..<h.layers {
         var xbase = UnsafePointer(table.base)
         var xindex: UnsafePointer<Int32>? = UnsafePointer(ws.tokens.base)
         if l > 0 {
-          CLSTM_fill_rows(raw, ws.xproj.base, Int32(rows), Int32(G), G, p + layout.biasIH(l), p + layout.biasHH(l))
+          // X · W_ihᵀ for all rows; the biases are added inside the time loop.
           CLSTM_sgemm(raw, 0, 1, Int32(rows), Int32(G), Int32(H), 1, layerOutput(ws, l - 1), H, p + layout.weightIH(l),
-                      H, 1, ws.xproj.base, G)
+                      H, 0, ws.xproj.base, G)
           xbase = UnsafePointer(ws.xproj.base)
           xindex = nil
         }
         if ws.training { ws.cell0[l].base.update(from: ws.cell[l].base, count: B * H) }
         var args = CLSTM_LayerForward(
-          steps: Int32(steps), batch: Int32(B), hidden: Int32(H), xproj: xbase, xindex: xindex, ldx: G, input: nil,
-          inputSize: 0, ldin: 0, packed: packedForward[l].base, hs: ws.hs[l].base, cell: ws.cell[l].base,
-          gates: ws.training ? ws.gates[l].base : nil, cells: ws.training ? ws.cells[l].base : nil)
-        CLSTM_layer_forward(raw, &args)
+          steps: Int32(steps), batch: Int32(B), hidden: Int32(H), xproj: xbase, xindex: xindex, ldx: G,
+          bias: l > 0 ? biasSum[l].base : nil, input: nil, inputSize: 0, ldin: 0, packed: packedForward[l].base,
+          hs: ws.hs[l].base, cell: ws.cell[l].base, gates: ws.training ? ws.gates[l].base : nil,
+          cells: ws.training ? ws.cells[l].base : nil)
+        guard CLSTM_layer_forward(raw, &args) == 0 else { throw .outOfMemory(bytes: pool.threads * B * 256) }
         if !ws.dropped.isEmpty {
           let key = dropoutKey &+ UInt64(l + 1) &* 0xD1B5_4A32_D192_ED03
           CLSTM_dropout_mask(raw, ws.masks[l].base, rows * H, Float(h.dropout), key)
@@ -141,13 +146,13 @@ final class LSTMEngine {
 
   /// Gradients of the loss whose logit gradients `loss` left in `ws.logits`, written (not accumulated) to
   /// `gradients`. Truncated BPTT: no gradient flows into the window's initial state.
-  func backward(_ ws: Workspace) {
+  func backward(_ ws: Workspace) throws(ComputeError) {
     precondition(ws.training, "backward needs a training workspace")
     prepareBackward()
     let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, E = h.embeddingSize
     let B = ws.batch, T = ws.steps, rows = T * B
     let p = parameters.base, g = gradients.base
-    pool.withRaw { raw in
+    try pool.withRaw { raw throws(ComputeError) in
       let top = layerOutput(ws, h.layers - 1)
       // Output layer: dfc = dlogitsᵀ · top, dfc_b = Σ dlogits, dtop = dlogits · fc.
       CLSTM_sgemm(raw, 1, 0, Int32(V), Int32(H), Int32(rows), 1, ws.logits.base, V, top, H, 0, g + layout.fcWeight, H)
@@ -160,7 +165,7 @@ final class LSTMEngine {
           steps: Int32(T), batch: Int32(B), hidden: Int32(H), gates: ws.gates[l].base, cells: ws.cells[l].base,
           cell0: ws.cell0[l].base, dh: ws.dh.base, packedT: packedBackward[l].base, dz: ws.dz.base,
           dcell: ws.dcell.base)
-        CLSTM_layer_backward(raw, &args)
+        guard CLSTM_layer_backward(raw, &args) == 0 else { throw .outOfMemory(bytes: pool.threads * B * 256) }
         // dW_hh = dzᵀ · [h_0 … h_{T-1}]; both biases get Σ dz.
         CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(H), Int32(rows), 1, ws.dz.base, G, ws.hs[l].base, H, 0,
                     g + layout.weightHH(l), H)

@@ -24,18 +24,22 @@ final class ComputePool {
   deinit { CLSTM_pool_destroy(raw) }
 
   /// Runs `body` with the raw pool pointer (valid only inside the closure).
-  func withRaw<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R { try body(raw) }
+  func withRaw<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R { try body(raw) }
 }
 
 /// Why the compute workers could not be set up.
 public enum ComputeError: Error, Equatable, Sendable, CustomStringConvertible {
   /// `pthread_create` failed for the requested number of workers.
   case threadCreationFailed(threads: Int)
+  /// A kernel's scratch memory could not be allocated.
+  case outOfMemory(bytes: Int)
 
   public var description: String {
     switch self {
     case .threadCreationFailed(let threads):
       return "error: cannot start \(threads) compute threads; lower training.threads in config.yaml"
+    case .outOfMemory(let bytes):
+      return "error: out of memory allocating \(bytes) bytes of kernel scratch; use a smaller batch"
     }
   }
 }

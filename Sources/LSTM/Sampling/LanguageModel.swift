@@ -79,14 +79,16 @@ public final class LanguageModel {
 
   /// The logits after every character of `text` (from a zero state), `[text.count][V]`: position `i` predicts
   /// character `i + 1`. For checking against another implementation.
-  /// - Throws: `SamplingError.unknownCharacter`.
+  /// - Throws: `SamplingError.unknownCharacter` (or `.compute`).
   public func logits(for text: String) throws(SamplingError) -> [[Float]] {
     let ids: [Int32]
     do { ids = try vocabulary.encode(text) } catch { throw .unknownCharacter(error) }
     let sampler = makeSampler(batch: 1)
-    return ids.map { id in
-      sampler.feed([id])
-      return sampler.logits(row: 0)
+    var rows: [[Float]] = []
+    for id in ids {
+      try sampler.feed([id])
+      rows.append(sampler.logits(row: 0))
     }
+    return rows
   }
 }

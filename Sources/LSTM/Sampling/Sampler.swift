@@ -47,23 +47,24 @@ public final class Sampler {
   }
 
   /// Advances every sequence by one token (`ids.count == batch`), leaving the next-token logits in `logits(row:)`.
-  public func feed(_ ids: [Int32]) {
+  /// - Throws: `SamplingError.compute` when kernel scratch memory cannot be allocated.
+  public func feed(_ ids: [Int32]) throws(SamplingError) {
     precondition(ids.count == batch, "Sampler.feed needs one id per sequence")
     for b in 0..<batch { tokens.base[b] = ids[b] }
-    step()
+    try step()
   }
 
-  private func step() {
+  private func step() throws(SamplingError) {
     let h = model.hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, B = batch
-    model.pool.withRaw { raw in
+    try model.pool.withRaw { raw throws(SamplingError) in
       for l in 0..<h.layers {
         var args = CLSTM_LayerForward(
           steps: 1, batch: Int32(B), hidden: Int32(H),
           xproj: l == 0 ? model.table.base : model.bias[l].base,
-          xindex: l == 0 ? tokens.base : zeroIndex.base, ldx: G,
+          xindex: l == 0 ? tokens.base : zeroIndex.base, ldx: G, bias: nil,
           input: l == 0 ? nil : hidden[l - 1].base + B * H, inputSize: l == 0 ? 0 : Int32(H), ldin: H,
           packed: model.packed[l].base, hs: hidden[l].base, cell: cell[l].base, gates: nil, cells: nil)
-        CLSTM_layer_forward(raw, &args)
+        guard CLSTM_layer_forward(raw, &args) == 0 else { throw .compute(.outOfMemory(bytes: B * 256)) }
       }
       CLSTM_dense_forward(raw, Int32(B), Int32(V), Int32(H), hidden[h.layers - 1].base + B * H, H,
                           model.packedOutput.base, model.outputBias.base, logitBuffer.base, V)
@@ -94,7 +95,7 @@ public final class Sampler {
     reset()
     for id in ids {
       for b in 0..<batch { tokens.base[b] = id }
-      step()
+      try step()
     }
     var results = [GeneratedText](repeating: GeneratedText(text: "", stopped: false), count: batch)
     var active = [Bool](repeating: true, count: batch)
@@ -113,7 +114,7 @@ public final class Sampler {
         }
       }
       produced += 1
-      if remaining > 0, produced < options.maxCharacters { step() }
+      if remaining > 0, produced < options.maxCharacters { try step() }
     }
     return results
   }

@@ -129,11 +129,11 @@ public final class Trainer {
       workspace.resetState()
     }
     let key = options.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15
-    engine.forward(workspace, steps: T, dropoutKey: key)
+    do { try engine.forward(workspace, steps: T, dropoutKey: key) } catch { throw .compute(error) }
     let (sum, count) = engine.loss(workspace, steps: T, scale: 1 / Float(T * B))
     let loss = sum / Double(max(1, count))
     guard loss.isFinite else { throw .nonFiniteLoss(step: step + 1) }
-    engine.backward(workspace)
+    do { try engine.backward(workspace) } catch { throw .compute(error) }
     let norm = engine.gradientSquaredNorm().squareRoot()
     guard norm.isFinite else { throw .nonFiniteLoss(step: step + 1) }
     let clip = options.gradientClip
@@ -149,7 +149,8 @@ public final class Trainer {
 
   /// Scores every validation sequence from a zero state: total `-log p` over every predicted character.
   /// - Returns: bits per character, nats per character and the number of characters scored.
-  public func evaluate() -> (bitsPerCharacter: Double, loss: Double, characters: Int) {
+  /// - Throws: `TrainingError.compute` when kernel scratch memory cannot be allocated.
+  public func evaluate() throws(TrainingError) -> (bitsPerCharacter: Double, loss: Double, characters: Int) {
     let B = options.validationBatch, chunk = 128
     let ws = evaluationWorkspace
       ?? Workspace(hyperparameters: hyperparameters, batch: B, steps: chunk, training: false)
@@ -173,7 +174,7 @@ public final class Trainer {
             ws.targets.base[t * B + b] = scored ? sequence[position + 1] : -1
           }
         }
-        engine.forward(ws, steps: steps)
+        do { try engine.forward(ws, steps: steps) } catch { throw .compute(error) }
         let (sum, count) = engine.loss(ws, steps: steps, scale: 1)
         total += sum
         characters += count
@@ -211,7 +212,7 @@ public final class Trainer {
 
     func validate() throws(TrainingError) -> Bool {
       let began = clock.now
-      let result = evaluate()
+      let result = try evaluate()
       let improved = bestValidationBPC.map { result.bitsPerCharacter < $0 } ?? true
       if improved {
         bestValidationBPC = result.bitsPerCharacter

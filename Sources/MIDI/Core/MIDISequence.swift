@@ -19,13 +19,36 @@ public struct MIDISequence: Hashable, Sendable {
   /// Every event of every track merged into one list ordered by tick; at equal ticks track order then event order
   /// is kept.
   public var mergedEvents: [(track: Int, event: TimedMIDIEvent)] {
+    // Each track stably sorted by tick (usually it already is), then a k-way merge that takes the lowest track
+    // index first at equal ticks.
+    let sorted = tracks.map { track -> [TimedMIDIEvent] in
+      var previous = Int.min
+      var inOrder = true
+      for e in track.events {
+        if e.tick < previous {
+          inOrder = false
+          break
+        }
+        previous = e.tick
+      }
+      if inOrder { return track.events }
+      return track.events.enumerated().sorted {
+        $0.element.tick != $1.element.tick ? $0.element.tick < $1.element.tick : $0.offset < $1.offset
+      }.map(\.element)
+    }
     var all: [(track: Int, event: TimedMIDIEvent)] = []
-    all.reserveCapacity(tracks.reduce(0) { $0 + $1.events.count })
-    for (i, t) in tracks.enumerated() { for e in t.events { all.append((i, e)) } }
-    // Stable merge: sort by tick, ties broken by (track, original index) which enumerated order preserves.
-    return all.enumerated().sorted { a, b in
-      a.element.event.tick != b.element.event.tick ? a.element.event.tick < b.element.event.tick : a.offset < b.offset
-    }.map(\.element)
+    all.reserveCapacity(sorted.reduce(0) { $0 + $1.count })
+    var heads = [Int](repeating: 0, count: sorted.count)
+    while true {
+      var best = -1
+      for t in sorted.indices where heads[t] < sorted[t].count {
+        if best < 0 || sorted[t][heads[t]].tick < sorted[best][heads[best]].tick { best = t }
+      }
+      guard best >= 0 else { break }
+      all.append((best, sorted[best][heads[best]]))
+      heads[best] += 1
+    }
+    return all
   }
 
   /// The tempo map of the sequence (tempo meta events of all tracks; 500 000 µs per quarter until the first).

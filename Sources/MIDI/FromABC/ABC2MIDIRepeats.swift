@@ -25,10 +25,20 @@ struct ABC2MIDIRepeats {
   static func unfold(_ items: [ScriptItem], partOrder: [String]?, fixRepeats: Bool, isFirstVoice: Bool) -> [PlayedItem] {
     var features: [Feature] = []
     features.reserveCapacity(items.count + 4)
-    if isFirstVoice {
-      features.append(.bar(.double, BarMark(isPlain: false, endRepeats: 0, startRepeats: 0, isSectionBoundary: true, location: .start)))
-    }
-    for item in items {
+    // abc2midi adds a `||` where the first line of music starts (after header-like fields and part labels).
+    var addedBar: Int?
+    var musicStart: Int? = isFirstVoice ? items.firstIndex { item in
+      switch item {
+      case .sound, .bar, .ending: return true
+      default: return false
+      }
+    } : nil
+    for (index, item) in items.enumerated() {
+      if index == musicStart {
+        addedBar = features.count
+        features.append(.bar(.double, BarMark(isPlain: false, endRepeats: 0, startRepeats: 0, isSectionBoundary: true, location: .start)))
+        musicStart = nil
+      }
       switch item {
       case .sound(let s): features.append(.other(.sound(s)))
       case .control(let c): features.append(.other(.control(c)))
@@ -41,16 +51,15 @@ struct ABC2MIDIRepeats {
         features.append(.bar(kind, b))
       }
     }
-    insertMissingStarts(&features, byPart: partOrder != nil)
+    insertMissingStarts(&features, byPart: partOrder != nil, musicStart: addedBar.map { $0 + 1 } ?? 0)
     if fixRepeats { fixReps(&features) }
     return play(features, partOrder: partOrder)
   }
 
   /// `scan_for_missing_repeats`: an end repeat before any start repeat (in the voice, or in the part when there is a
   /// play order) gets a start repeat where the voice (or part) begins; once per voice or part.
-  private static func insertMissingStarts(_ f: inout [Feature], byPart: Bool) {
-    var start = 0
-    if case .bar(.double, _)? = f.first { start = 1 }
+  private static func insertMissingStarts(_ f: inout [Feature], byPart: Bool, musicStart: Int) {
+    var start = musicStart
     var found = false
     var inserts: [Int] = []
     for (i, feature) in f.enumerated() {

@@ -36,6 +36,44 @@ struct GuitarChord: Hashable {
     "7sus2": [0, 2, 7, 10], "7sus4": [0, 5, 7, 10], "7sus9": [0, 2, 7, 10], "5": [0, 7],
   ]
 
+  /// Reads chord-symbol text the way abc2midi does, for symbols the parser does not take as a chord name (the
+  /// Nottingham corpus writes bass notes as `"D/f+"`): a root `A`–`G` (`a`–`g`: bass only) with `#`/`b`, a type up
+  /// to a space, `(`, `/` or `)`, then `/` and a bass letter with `#`/`b`; anything after the bass letter is
+  /// ignored. `nil` when the text does not start with a note letter (an annotation such as `"Fine"`).
+  static func resolve(text: String, custom: [String: [Int]]) -> (chord: GuitarChord, known: Bool)? {
+    var chars = Array(text)[...]
+    if chars.first == "(" { chars.removeFirst() }
+    func letter() -> (semitone: Int, lowercase: Bool)? {
+      guard let c = chars.first, let ascii = c.asciiValue, let l = NoteLetter(ascii: ascii), "ABCDEFGabcdefg".contains(c)
+      else { return nil }
+      chars.removeFirst()
+      var shift = 0
+      var count = 0
+      while let a = chars.first, a == "#" || a == "b", count < 2 {
+        shift += a == "#" ? 1 : -1
+        count += 1
+        chars.removeFirst()
+      }
+      return (l.semitone + shift, c.isLowercase)
+    }
+    guard let root = letter() else { return nil }
+    var type = ""
+    while let c = chars.first, c != " ", c != "(", c != "/", c != ")", type.count < 9 {
+      type.append(c)
+      chars.removeFirst()
+    }
+    var bass: Int?
+    if chars.first == "/" {
+      chars.removeFirst()
+      bass = letter()?.semitone
+    }
+    let intervals = custom[type] ?? abc2midiTypes[type]
+    return (
+      GuitarChord(root: root.semitone, intervals: intervals ?? [0, 4, 7], bass: bass, bassOnly: root.lowercase),
+      intervals != nil
+    )
+  }
+
   /// Resolves a parsed chord name: `%%MIDI chordname` definitions first, then abc2midi's table, then the types the
   /// parser knows (`13`, `7b9`, `m11` …). `nil` intervals mean the type is unknown (the caller plays a major triad
   /// and warns, as abc2midi does).

@@ -207,13 +207,22 @@ extension ScriptBuilder {
   ]
 
   mutating func chordSymbol(_ s: ChordSymbol) {
-    guard let name = s.chord else { return }
-    let (chord, known) = GuitarChord.resolve(name, custom: chordNames)
-    if !known {
-      warnings.append(
-        PerformanceWarning(.chordSymbol, "chord type \"\(name.type)\" in \"\(s.text)\" is unknown; playing a major triad (define it with %%MIDI chordname)", at: s.location))
+    let resolved: (chord: GuitarChord, known: Bool)
+    let type: String
+    if let name = s.chord {
+      resolved = GuitarChord.resolve(name, custom: chordNames)
+      type = name.type
+    } else if let r = GuitarChord.resolve(text: s.text, custom: chordNames) {
+      resolved = r
+      type = s.text
+    } else {
+      return
     }
-    voices[current].append(.control(.chordSymbol(chord, known: known)))
+    if !resolved.known {
+      warnings.append(
+        PerformanceWarning(.chordSymbol, "chord type \"\(type)\" in \"\(s.text)\" is unknown; playing a major triad (define it with %%MIDI chordname)", at: s.location))
+    }
+    voices[current].append(.control(.chordSymbol(resolved.chord, known: resolved.known)))
   }
 
   // MARK: - Overlays (V-08)

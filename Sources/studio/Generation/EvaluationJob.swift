@@ -67,7 +67,7 @@ struct EvaluationJob {
       }
       notes.append("corpus and split from \(plan.origin)")
       novelty = ModelEvaluator.novelty(of: tunes.map(\.text), training: splits.flatMap(\.train))
-      let scored = ModelEvaluator.heldOutBitsPerCharacter(model: model, tunes: splits.flatMap(\.validation))
+      let scored = try ModelEvaluator.heldOutBitsPerCharacter(model: model, tunes: splits.flatMap(\.validation))
       if scored.skipped > 0 {
         notes.append("\(scored.skipped) held-out tunes have characters outside the model's vocabulary and were not scored")
       }

@@ -172,7 +172,8 @@ enum ModelEvaluator {
   /// Bits per character of `model` on `tunes`, each scored as `tune + "\n\n"` from a zero state with every character
   /// after the first predicted; tunes are scored `batch` at a time. Tunes with characters outside the model's
   /// vocabulary are skipped (their count is returned).
-  static func heldOutBitsPerCharacter(model: LanguageModel, tunes: [String], batch: Int = 16) -> (
+  /// - Throws: `SamplingError.compute` when the kernels cannot allocate scratch memory.
+  static func heldOutBitsPerCharacter(model: LanguageModel, tunes: [String], batch: Int = 16) throws -> (
     bitsPerCharacter: Double, characters: Int, scoredTunes: Int, skipped: Int
   ) {
     var sequences: [[Int32]] = []
@@ -191,7 +192,7 @@ enum ModelEvaluator {
       var input = [Int32](repeating: 0, count: group.count)
       for position in 0..<span {
         for (row, sequence) in group.enumerated() { input[row] = position < sequence.count ? sequence[position] : 0 }
-        sampler.feed(input)
+        try sampler.feed(input)
         for (row, sequence) in group.enumerated() where position + 1 < sequence.count {
           let logits = sampler.logits(row: row)
           let target = Int(sequence[position + 1])

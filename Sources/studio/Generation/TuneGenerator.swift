@@ -344,7 +344,7 @@ final class TuneGenerator {
         }
       }
       first = false
-      if active > 0 { sampler.feed(input) }
+      if active > 0 { try sampler.feed(input) }
     }
   }
 

@@ -1,0 +1,71 @@
+import ABCParser
+import Foundation
+import LSTM
+import MIDI
+import Testing
+
+@testable import studio
+
+/// `TuneNormalizer`: corpus habits rewritten into ABC 2.1 the rejection policy accepts, with the music unchanged.
+@Suite struct GenerateNormalizerTests {
+  /// The music lines of `body` after normalising it under a plain header.
+  func normalized(_ body: String) -> String {
+    String(TuneHeader.body(of: TuneNormalizer.normalize("X:1\nT:t\nM:4/4\nL:1/8\nK:G\n" + body).text))
+  }
+
+  @Test func impliedStartRepeatsBecomeExplicit() {
+    // A part ending in :| without |: repeats from the start of the tune…
+    #expect(normalized("GABc d2B2|c2A2 B2G2:|") == "|:GABc d2B2|c2A2 B2G2:|")
+    // …a leading plain bar becomes the start repeat…
+    #expect(normalized("|GABc d2B2|c2A2 B2G2:|") == "|:GABc d2B2|c2A2 B2G2:|")
+    // …and later parts repeat from the previous :| (pickups included).
+    #expect(normalized("AG|FAdA FAdA:|!\nAG|FAdA FAdA:|!\n") == "|:AG|FAdA FAdA:|!\n|:AG|FAdA FAdA:|!\n")
+    // After second endings closed by a double bar, the next part starts after that bar.
+    #expect(
+      normalized("GABc d4:|\nfg|afdg faa2|[1 bged c4:|[2 bgec d4|]\nAG|FADg fdec:|")
+        == "|:GABc d4:|\n|:fg|afdg faa2|[1 bged c4:|[2 bgec d4|]\n|:AG|FADg fdec:|")
+  }
+
+  @Test func balancedRepeatsAndUnrepairableOnesAreLeftAlone() {
+    let balanced = "X:1\nT:t\nM:4/4\nL:1/8\nK:G\n|:GABc d2B2:|\n|:c2A2 B2G2:|"
+    #expect(TuneNormalizer.normalize(balanced).changes.isEmpty)
+    let twoStarts = "X:1\nT:t\nM:4/4\nL:1/8\nK:G\n|:GABc|:d2B2:|c2A2 B2G2:|"
+    #expect(TuneNormalizer.normalize(twoStarts).text == twoStarts)
+  }
+
+  @Test func bangLineBreaksAreDeclared() {
+    let text = "X:1\nT:t\nM:4/4\nL:1/8\nK:G\n|:GABc d2B2|c2A2 B2G2|!\nGABc d2B2|c2A2 B2G2:|!\n"
+    let result = TuneNormalizer.normalize(text)
+    #expect(result.text == "X:1\nT:t\nM:4/4\nL:1/8\nI:linebreak !\nK:G\n|:GABc d2B2|c2A2 B2G2|!\nGABc d2B2|c2A2 B2G2:|!\n")
+    #expect(result.changes == ["I:linebreak ! added"])
+    #expect(TuneCheck(text).accepted == false, "strict validation refuses the legacy ! line break")
+    #expect(TuneCheck(result.text).accepted)
+  }
+
+  /// Over the whole Irish corpus: nearly every real tune passes the rejection policy once normalised, and the
+  /// performer plays exactly the same notes before and after.
+  @Test(.tags(.corpus)) func irishCorpusPassesAndSoundsTheSame() throws {
+    guard let corpora = GenerateTestSupport.corporaDirectory(for: "irishCorpusPassesAndSoundsTheSame") else { return }
+    let tunes = try TuneCorpus.load(paths: [corpora + "/irish.abc"]).tunes
+    var accepted = 0
+    var changed = 0
+    for (index, tune) in tunes.enumerated() {
+      let result = TuneNormalizer.normalize(tune)
+      if TuneCheck(result.text).accepted { accepted += 1 }
+      guard !result.changes.isEmpty else { continue }
+      changed += 1
+      let before = try #require(ABCParser().parse(tune).tunes.first)
+      let after = try #require(ABCParser().parse(result.text).tunes.first)
+      // Pitch, onset, duration and channel of every note (beat-stress velocities follow the performer's bar
+      // counting, which a new bar-line token may resynchronise).
+      func notes(_ tune: ABCTune) -> [[String]] {
+        ABCPerformer().perform(tune).performance.tracks.map { track in
+          track.notes.map { "\($0.pitch)@\($0.onset)+\($0.duration) ch\($0.channel)" }
+        }
+      }
+      #expect(notes(before) == notes(after), "tune \(index + 1) plays differently")
+    }
+    #expect(changed > 700)
+    #expect(Double(accepted) / Double(tunes.count) > 0.97, "\(accepted) of \(tunes.count)")
+  }
+}
