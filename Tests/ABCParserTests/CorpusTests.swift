@@ -37,7 +37,8 @@ import Testing
 
   @Test func noErrorsOnTunesAbc2midiConvertsCleanly() throws {
     guard let root = TestSupport.corporaDirectory() else { return }
-    guard let listURL = Bundle.module.url(forResource: "abc2midi-clean", withExtension: "tsv", subdirectory: "Fixtures"),
+    guard
+      let listURL = Bundle.module.url(forResource: "abc2midi-clean", withExtension: "tsv", subdirectory: "Fixtures"),
       let list = try? String(contentsOf: listURL, encoding: .utf8)
     else {
       Issue.record("Fixtures/abc2midi-clean.tsv is missing; run scripts/abc2midi-clean-list.sh")
@@ -65,7 +66,8 @@ import Testing
         if let e = errors.first { offenders.append("\(id) \(e.location): [\(e.id.rawValue)] \(e.message)") }
       }
     }
-    #expect(offenders.isEmpty, "\(offenders.count) clean tunes got errors: \(offenders.prefix(20).joined(separator: "\n"))")
+    #expect(
+      offenders.isEmpty, "\(offenders.count) clean tunes got errors: \(offenders.prefix(20).joined(separator: "\n"))")
   }
 
   @Test func diagnosticsOnTheCorporaHaveValidPositions() throws {

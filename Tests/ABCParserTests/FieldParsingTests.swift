@@ -15,7 +15,8 @@ import Testing
   }
 
   @Test(arguments: [
-    ("G", "G", Mode.ionian, 1), ("Ador", "A", .dorian, 1), ("F# minor", "F#", .aeolian, 3), ("D Major", "D", .ionian, 2),
+    ("G", "G", Mode.ionian, 1), ("Ador", "A", .dorian, 1), ("F# minor", "F#", .aeolian, 3),
+    ("D Major", "D", .ionian, 2),
     ("D Mix", "D", .mixolydian, 1), ("EPhr", "E", .phrygian, 0), ("Bbm", "Bb", .aeolian, -5), ("Am", "A", .aeolian, 0),
     ("F Lydian", "F", .lydian, 0), ("B Locrian", "B", .locrian, 0), ("C", "C", .ionian, 0), ("Eb", "Eb", .ionian, -3),
     ("CMaj", "C", .ionian, 0), ("A minor", "A", .aeolian, 0), ("Edor", "E", .dorian, 2),
@@ -52,14 +53,17 @@ import Testing
     let t = try #require(key("C treble-8"))
     #expect(t.clef.octaveShift == -1)
     let clefOnly = ABCParser().parse("X:1\nT:t\nK:G\nG|[K:bass]G|\n").tunes[0]
-    let inline = clefOnly.body.compactMap { if case .field(let f) = $0, case .key(let k) = f.value { return k } else { return nil } }
+    let inline = clefOnly.body.compactMap {
+      if case .field(let f) = $0, case .key(let k) = f.value { return k } else { return nil }
+    }
     #expect(inline.first?.root == .unchanged)
     #expect(inline.first?.signature == nil)
   }
 
   @Test(arguments: [
     ("M:6/8", Meter.fraction(numerators: [6], denominator: 8), NoteLength(3, 4)), ("M:C", .common, NoteLength(1)),
-    ("M:C|", .cut, NoteLength(1)), ("M:none", Meter.none, nil), ("M:(2+3+2)/8", .fraction(numerators: [2, 3, 2], denominator: 8), NoteLength(7, 8)),
+    ("M:C|", .cut, NoteLength(1)), ("M:none", Meter.none, nil),
+    ("M:(2+3+2)/8", .fraction(numerators: [2, 3, 2], denominator: 8), NoteLength(7, 8)),
     ("M:2+3/8", .fraction(numerators: [2, 3], denominator: 8), NoteLength(5, 8)),
   ])
   func meters(line: String, meter: Meter, bar: NoteLength?) {
@@ -71,7 +75,9 @@ import Testing
     #expect(m.barLength == bar)
   }
 
-  @Test(arguments: [("2/4", NoteLength(1, 16)), ("3/4", NoteLength(1, 8)), ("C", NoteLength(1, 8)), ("6/8", NoteLength(1, 8))])
+  @Test(arguments: [
+    ("2/4", NoteLength(1, 16)), ("3/4", NoteLength(1, 8)), ("C", NoteLength(1, 8)), ("6/8", NoteLength(1, 8)),
+  ])
   func defaultUnitLengthFollowsTheMeter(meter: String, unit: NoteLength) throws {
     let tune = try #require(ABCParser().parse("X:1\nT:t\nM:\(meter)\nK:C\nC|\n").tunes.first)
     #expect(tune.unitLength == unit)
@@ -121,11 +127,16 @@ import Testing
   }
 
   @Test(arguments: [
-    ("program 73", MIDIDirective.program(channel: nil, program: 73)), ("program 2 41", .program(channel: 2, program: 41)),
-    ("channel 10", .channel(10)), ("transpose -12", .transpose(-12)), ("beat 105 95 80 1", .beat(first: 105, strong: 95, other: 80, stride: 1)),
-    ("gchord fzcz", .gchord("fzcz")), ("gchordoff", .gchordOff), ("chordprog 29 octave=-1", .chordProgram(program: 29, octave: -1)),
-    ("bassvol 80", .bassVolume(80)), ("drum dzd 35 38 100 90", .drum(pattern: "dzd", keys: [35, 38], velocities: [100, 90])),
-    ("grace 1/3", .grace(NoteLength(1, 3))), ("ratio 2 1", .ratio(2, 1)), ("control chord 7 100", .control(target: .chord, controller: 7, value: 100)),
+    ("program 73", MIDIDirective.program(channel: nil, program: 73)),
+    ("program 2 41", .program(channel: 2, program: 41)),
+    ("channel 10", .channel(10)), ("transpose -12", .transpose(-12)),
+    ("beat 105 95 80 1", .beat(first: 105, strong: 95, other: 80, stride: 1)),
+    ("gchord fzcz", .gchord("fzcz")), ("gchordoff", .gchordOff),
+    ("chordprog 29 octave=-1", .chordProgram(program: 29, octave: -1)),
+    ("bassvol 80", .bassVolume(80)),
+    ("drum dzd 35 38 100 90", .drum(pattern: "dzd", keys: [35, 38], velocities: [100, 90])),
+    ("grace 1/3", .grace(NoteLength(1, 3))), ("ratio 2 1", .ratio(2, 1)),
+    ("control chord 7 100", .control(target: .chord, controller: 7, value: 100)),
     ("chordname sus9 0 2 7", .chordName(name: "sus9", semitones: [0, 2, 7])), ("nobarlines", .noBarlines),
     ("voice Tb instrument=59", .voiceInstrument(voice: "Tb", instrument: 59, bank: nil, mute: false)),
     ("temperamentnormal", .other(name: "temperamentnormal", arguments: [])),
@@ -151,7 +162,8 @@ import Testing
   }
 
   @Test(arguments: [
-    ("w:syll-a--ble", 4), ("w:syl-a -ble", 4), ("w:time__ a-way * my~love", 7), ("w:one two three", 3), ("w:2.~Down the road", 3),
+    ("w:syll-a--ble", 4), ("w:syl-a -ble", 4), ("w:time__ a-way * my~love", 7), ("w:one two three", 3),
+    ("w:2.~Down the road", 3),
   ])
   func lyricsConsumeNotes(line: String, notes: Int) throws {
     let e = TestSupport.body("CDEF GABc|\n\(line)")
@@ -163,7 +175,8 @@ import Testing
   }
 
   @Test func textFieldsDecodeEscapesAndContinue() throws {
-    let tune = try #require(ABCParser().parse("X:1\nT:Caf\\'e &amp; \\u00e9t\\'e $1Slow$0\nH:First heard in\n+:Ennis\nK:C\nC|\n").tunes.first)
+    let tune = try #require(
+      ABCParser().parse("X:1\nT:Caf\\'e &amp; \\u00e9t\\'e $1Slow$0\nH:First heard in\n+:Ennis\nK:C\nC|\n").tunes.first)
     #expect(tune.title == "Café & été Slow")
     let plus = try #require(tune.headerFields.first { $0.letter == "+" })
     #expect(plus.continuedLetter == "H")

@@ -37,7 +37,8 @@ import Testing
 
   @Test(arguments: ["\n", "\r\n", "\r"])
   func printerReproducesAnyLineEnding(newline: String) {
-    let text = twoTunes.replacingOccurrences(of: "\n", with: newline) + newline + "X:3\r\nT:x  \r\nK:C\r\n[CE2]G |]   % end"
+    let text =
+      twoTunes.replacingOccurrences(of: "\n", with: newline) + newline + "X:3\r\nT:x  \r\nK:C\r\n[CE2]G |]   % end"
     #expect(ABCPrinter.print(ABCParser().parse(text)) == text)
   }
 
@@ -48,7 +49,9 @@ import Testing
   }
 
   @Test func printerUsesSpellingFieldsForBuiltTrees() {
-    let n = Note(accidental: .sharp, letter: .f, isLowercase: true, octaveText: "'", length: NoteLength(3, 2), lengthText: "3/2", tie: Tie())
+    let n = Note(
+      accidental: .sharp, letter: .f, isLowercase: true, octaveText: "'", length: NoteLength(3, 2), lengthText: "3/2",
+      tie: Tie())
     #expect(ABCPrinter.print([.note(n)]) == "^f'3/2-")
   }
 
@@ -57,7 +60,8 @@ import Testing
     let loose = try #require(ABCParser().parse(text).tunes.first)
     #expect(loose.hasMusic)
     #expect(loose.diagnostics.contains { $0.id == .blankLineInTune })
-    let standard = try #require(ABCParser(options: ParseOptions(blankLinesAfterHeader: .endTune)).parse(text).tunes.first)
+    let standard = try #require(
+      ABCParser(options: ParseOptions(blankLinesAfterHeader: .endTune)).parse(text).tunes.first)
     #expect(!standard.hasMusic)
   }
 
@@ -87,7 +91,9 @@ import Testing
 
   @Test func bodyFieldLinesAndMusicAfterAMeterOnTheSameLine() throws {
     let tune = try #require(ABCParser().parse("X:1\nT:t\nM:4/4\nK:C\nCDEF|\nM:3/4 CDE| M:4/4 CDEF|\n").tunes.first)
-    let meters = tune.body.compactMap { if case .field(let f) = $0, case .meter(let m) = f.value { return m } else { return nil } }
+    let meters = tune.body.compactMap {
+      if case .field(let f) = $0, case .meter(let m) = f.value { return m } else { return nil }
+    }
     #expect(meters.count == 2)
     #expect(tune.diagnostics.filter { $0.id == .fieldInMusic }.count == 2)
     #expect(ABCPrinter.print(tune) == "X:1\nT:t\nM:4/4\nK:C\nCDEF|\nM:3/4 CDE| M:4/4 CDEF|\n")
@@ -105,5 +111,12 @@ import Testing
     let file = ABCParser().parse(bytes: bytes)
     #expect(file.diagnostics.contains { $0.id == .invalidEncoding && $0.location.line == 4 })
     #expect(file.tunes.first?.hasMusic == true)
+  }
+
+  @Test func typesetTextBlocksInTheBodyAreNotMusic() throws {
+    let text = "X:1\nT:t\nK:C\nCDEF|\n%%begintext\nPlay this twice, slowly.\n%%endtext\nGABc|\n"
+    let file = ABCParser().parse(text)
+    #expect(file.allDiagnostics.isEmpty, "\(file.allDiagnostics)")
+    #expect(ABCPrinter.print(file) == text)
   }
 }

@@ -3,7 +3,9 @@ import Testing
 @testable import ABCParser
 
 @Suite struct MusicParsingTests {
-  func note(_ s: String) -> Note? { TestSupport.first(s) { if case .note(let n) = $0 { return n } else { return nil } } }
+  func note(_ s: String) -> Note? {
+    TestSupport.first(s) { if case .note(let n) = $0 { return n } else { return nil } }
+  }
 
   @Test(arguments: [
     ("A", NoteLength(1)), ("A2", NoteLength(2)), ("A3/2", NoteLength(3, 2)), ("A/", NoteLength(1, 2)),
@@ -48,9 +50,11 @@ import Testing
   }
 
   @Test func multiMeasureRestsAndSpacers() throws {
-    let m = try #require(TestSupport.first("Z4|") { if case .multiMeasureRest(let m) = $0 { return m } else { return nil } })
+    let m = try #require(
+      TestSupport.first("Z4|") { if case .multiMeasureRest(let m) = $0 { return m } else { return nil } })
     #expect(m.bars == 4 && !m.isInvisible)
-    let x = try #require(TestSupport.first("X|") { if case .multiMeasureRest(let m) = $0 { return m } else { return nil } })
+    let x = try #require(
+      TestSupport.first("X|") { if case .multiMeasureRest(let m) = $0 { return m } else { return nil } })
     #expect(x.bars == 1 && x.isInvisible)
     #expect(TestSupport.first("y") { if case .spacer = $0 { return true } else { return nil } } == true)
   }
@@ -58,10 +62,12 @@ import Testing
   @Test(arguments: [
     ("|", BarLine.Style.single, 0, 0), ("||", .double, 0, 0), ("|]", .thinThick, 0, 0), ("[|", .thickThin, 0, 0),
     ("|:", .single, 0, 1), (":|", .single, 1, 0), ("::", .double, 1, 1), (":|:", .single, 1, 1), ("::|", .single, 2, 0),
-    ("|::", .single, 0, 2), ("[|]", .invisible, 0, 0), (".|", .dotted, 0, 0), (":|]", .thinThick, 1, 0), ("[|:", .thickThin, 0, 1),
+    ("|::", .single, 0, 2), ("[|]", .invisible, 0, 0), (".|", .dotted, 0, 0), (":|]", .thinThick, 1, 0),
+    ("[|:", .thickThin, 0, 1),
   ])
   func barLines(source: String, style: BarLine.Style, end: Int, start: Int) throws {
-    let b = try #require(TestSupport.first("A\(source)B") { if case .barLine(let b) = $0 { return b } else { return nil } })
+    let b = try #require(
+      TestSupport.first("A\(source)B") { if case .barLine(let b) = $0 { return b } else { return nil } })
     #expect(b.text == source)
     #expect(b.style == style)
     #expect(b.endRepeats == end && b.startRepeats == start)
@@ -80,7 +86,8 @@ import Testing
 
   @Test(arguments: [
     ("(3abc", "4/4", 3, 2, 3), ("(3abc", "6/8", 3, 2, 3), ("(2ab", "4/4", 2, 3, 2), ("(5abcde", "6/8", 5, 3, 5),
-    ("(5abcde", "4/4", 5, 2, 5), ("(3:2:2 G4c2", "4/4", 3, 2, 2), ("(3::2 ab", "4/4", 3, 2, 2), ("(4ABcd", "4/4", 4, 3, 4),
+    ("(5abcde", "4/4", 5, 2, 5), ("(3:2:2 G4c2", "4/4", 3, 2, 2), ("(3::2 ab", "4/4", 3, 2, 2),
+    ("(4ABcd", "4/4", 4, 3, 4),
   ])
   func tupletsResolveQAndR(source: String, meter: String, p: Int, q: Int, r: Int) throws {
     let elements = TestSupport.body(source, meter: meter)
@@ -93,11 +100,14 @@ import Testing
   }
 
   @Test func graceGroups() throws {
-    let g = try #require(TestSupport.first("{gag}A") { if case .graceGroup(let g) = $0 { return g } else { return nil } })
+    let g = try #require(
+      TestSupport.first("{gag}A") { if case .graceGroup(let g) = $0 { return g } else { return nil } })
     #expect(!g.isAcciaccatura && g.notes.count == 3)
-    let a = try #require(TestSupport.first("{/g}A") { if case .graceGroup(let g) = $0 { return g } else { return nil } })
+    let a = try #require(
+      TestSupport.first("{/g}A") { if case .graceGroup(let g) = $0 { return g } else { return nil } })
     #expect(a.isAcciaccatura && a.notes.count == 1)
-    let l = try #require(TestSupport.first("{a3/2b/}c") { if case .graceGroup(let g) = $0 { return g } else { return nil } })
+    let l = try #require(
+      TestSupport.first("{a3/2b/}c") { if case .graceGroup(let g) = $0 { return g } else { return nil } })
     #expect(l.notes.map(\.length) == [NoteLength(3, 2), NoteLength(1, 2)])
   }
 
@@ -107,8 +117,11 @@ import Testing
     ("<", .secondLonger, 1, NoteLength(1, 2), NoteLength(3, 2)),
     ("<<<", .secondLonger, 3, NoteLength(1, 8), NoteLength(15, 8)),
   ])
-  func brokenRhythm(mark: String, direction: BrokenRhythm.Direction, count: Int, first: NoteLength, second: NoteLength) throws {
-    let b = try #require(TestSupport.first("a\(mark)b") { if case .brokenRhythm(let b) = $0 { return b } else { return nil } })
+  func brokenRhythm(mark: String, direction: BrokenRhythm.Direction, count: Int, first: NoteLength, second: NoteLength)
+    throws
+  {
+    let b = try #require(
+      TestSupport.first("a\(mark)b") { if case .brokenRhythm(let b) = $0 { return b } else { return nil } })
     #expect(b.direction == direction && b.count == count)
     #expect(b.factors.first == first && b.factors.second == second)
   }
@@ -139,12 +152,14 @@ import Testing
   }
 
   @Test(arguments: [
-    ("\"Am7\"A", "A", "m7", ChordQuality.minorSeventh, nil as String?), ("\"F#m7b5\"A", "F#", "m7b5", .halfDiminished, nil),
+    ("\"Am7\"A", "A", "m7", ChordQuality.minorSeventh, nil as String?),
+    ("\"F#m7b5\"A", "F#", "m7b5", .halfDiminished, nil),
     ("\"C/E\"A", "C", "", .major, "E"), ("\"Bb7\"A", "Bb", "7", .seventh, nil), ("\"G(Em)\"A", "G", "", .major, nil),
     ("\"Ddim\"A", "D", "dim", .diminished, nil), ("\"Esus4\"A", "E", "sus4", .suspended, nil),
   ])
   func chordSymbolsAreParsed(source: String, root: String, type: String, quality: ChordQuality, bass: String?) throws {
-    let s = try #require(TestSupport.first(source) { if case .chordSymbol(let c) = $0 { return c } else { return nil } })
+    let s = try #require(
+      TestSupport.first(source) { if case .chordSymbol(let c) = $0 { return c } else { return nil } })
     let chord = try #require(s.chord)
     #expect(chord.root.description == root)
     #expect(chord.type == type)
@@ -162,20 +177,24 @@ import Testing
   }
 
   @Test func chordsWithInnerAndOuterLengths() throws {
-    let c = try #require(TestSupport.first("[C2E2G2]3-") { if case .chord(let c) = $0 { return c } else { return nil } })
+    let c = try #require(
+      TestSupport.first("[C2E2G2]3-") { if case .chord(let c) = $0 { return c } else { return nil } })
     #expect(c.notes.count == 3)
     #expect(c.length == NoteLength(3))
     #expect(c.effectiveLength == NoteLength(6))
     #expect(c.tie != nil)
-    let unequal = try #require(TestSupport.first("[CE2]G") { if case .chord(let c) = $0 { return c } else { return nil } })
+    let unequal = try #require(
+      TestSupport.first("[CE2]G") { if case .chord(let c) = $0 { return c } else { return nil } })
     #expect(unequal.effectiveLength == NoteLength(1))
-    let innerTie = try #require(TestSupport.first("[C-E]") { if case .chord(let c) = $0 { return c } else { return nil } })
+    let innerTie = try #require(
+      TestSupport.first("[C-E]") { if case .chord(let c) = $0 { return c } else { return nil } })
     #expect(innerTie.notes.map { $0.tie != nil } == [true, false])
   }
 
   @Test func restsInsideChordsAreKeptAndWarned() throws {
     let file = ABCParser().parse("X:1\nT:t\nK:C\n[^g3/8z/8]|\n")
-    let c = try #require(file.tunes.first?.body.compactMap { if case .chord(let c) = $0 { return c } else { return nil } }.first)
+    let c = try #require(
+      file.tunes.first?.body.compactMap { if case .chord(let c) = $0 { return c } else { return nil } }.first)
     #expect(c.notes.count == 1)
     #expect(c.elements.contains { if case .rest = $0 { return true } else { return false } })
     #expect(file.allDiagnostics.contains { $0.id == .restInChord && $0.severity == .warning })
@@ -183,7 +202,9 @@ import Testing
 
   @Test func inlineFieldsAreFields() throws {
     let e = TestSupport.body("AB[K:D]cd[M:3/4][L:1/16][r:remark]")
-    let letters = e.compactMap { if case .field(let f) = $0 { return f.form == .inline ? f.letter : nil } else { return nil } }
+    let letters = e.compactMap {
+      if case .field(let f) = $0 { return f.form == .inline ? f.letter : nil } else { return nil }
+    }
     #expect(letters == ["K", "M", "L", "r"])
   }
 

@@ -12,11 +12,16 @@ import Testing
       Array(
         "X:1\nT:Reel\nM:C|\nL:1/8\nK:D Major\n(3ABc|dAFA DFAd|fdcd FAdf|gfge fefd|(3efe (3dcB A2 (3ABc|!\n[1dAFA DFAd:|[2 d2 d2|]\n"
           .utf8),
-      Array("X:2\nT:Song\nM:3/4\nL:1/4\nQ:1/4=90\nV:1 clef=treble\nV:2 clef=bass\nK:Gm\n[V:1]\"Gm\"G2 A|{/c}B2-B|\nw:la la_ la\n[V:2]G,3|G,,3|]\n".utf8),
-      Array("%abc-2.1\nL:1/8\nm: ~n2 = (3o/n/m/ n\n\nX:3\nT:x\nP:A(BA)2\nK:C\nP:A\n|:~c2 [CEG]>[DF] z/x/ Z2|\nP:B\n\"^rit.\"!fermata!c4 &C4:|\n".utf8),
+      Array(
+        "X:2\nT:Song\nM:3/4\nL:1/4\nQ:1/4=90\nV:1 clef=treble\nV:2 clef=bass\nK:Gm\n[V:1]\"Gm\"G2 A|{/c}B2-B|\nw:la la_ la\n[V:2]G,3|G,,3|]\n"
+          .utf8),
+      Array(
+        "%abc-2.1\nL:1/8\nm: ~n2 = (3o/n/m/ n\n\nX:3\nT:x\nP:A(BA)2\nK:C\nP:A\n|:~c2 [CEG]>[DF] z/x/ Z2|\nP:B\n\"^rit.\"!fermata!c4 &C4:|\n"
+          .utf8),
     ]
     if let root = TestSupport.corporaDirectory() {
-      for (path, bytes) in TestSupport.corpusFiles(root) where path == "irish.abc" || path.hasPrefix("nottingham/jigs") {
+      for (path, bytes) in TestSupport.corpusFiles(root) where path == "irish.abc" || path.hasPrefix("nottingham/jigs")
+      {
         let file = ABCParser().parse(bytes: bytes)
         for t in file.tunes.prefix(40) { out.append(Array(bytes[t.range.start.offset..<t.range.end.offset])) }
       }
@@ -28,7 +33,8 @@ import Testing
   }
 
   static let junk: [[UInt8]] = [
-    Array("[".utf8), Array("]".utf8), Array("{".utf8), Array("\"".utf8), Array("!".utf8), Array("(".utf8), Array("(3".utf8),
+    Array("[".utf8), Array("]".utf8), Array("{".utf8), Array("\"".utf8), Array("!".utf8), Array("(".utf8),
+    Array("(3".utf8),
     Array("|:".utf8), Array(":|".utf8), Array("[K:".utf8), Array("\n\n".utf8), Array("X:".utf8), Array("%".utf8),
     Array("\\".utf8), Array("^^".utf8), Array("/0".utf8), Array("99999999999999".utf8), Array("&".utf8),
     Array("+trill".utf8), Array("\r".utf8), [0xFF, 0xFE], [0xC3], [0xE2, 0x82], [0x00], Array("ü".utf8),
@@ -58,7 +64,9 @@ import Testing
         b.insert(contentsOf: junk.randomElement(using: &rng)!, at: at)
       case 4:  // random bytes
         let at = Int.random(in: 0...b.count, using: &rng)
-        b.insert(contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }, at: at)
+        b.insert(
+          contentsOf: (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) },
+          at: at)
       default:  // deleted range
         let a = Int.random(in: 0..<b.count, using: &rng)
         let n = Int.random(in: 1...min(16, b.count - a), using: &rng)
@@ -101,7 +109,8 @@ import Testing
       let source = MutationTests.mutate(seeds[k % seeds.count], rng: &rng)
       let file = ABCParser().parse(bytes: source)
       let lines = MutationTests.lineLengths(source)
-      for d in ABCValidator().validate(file) where !MutationTests.isValid(d.location, lines: lines, byteCount: source.count) {
+      for d in ABCValidator().validate(file)
+      where !MutationTests.isValid(d.location, lines: lines, byteCount: source.count) {
         bad.append("case \(k): \(d) in \(String(decoding: source, as: UTF8.self).debugDescription.prefix(200))")
       }
       // Nothing is lost, even in broken input (when it is valid UTF-8).
@@ -121,7 +130,9 @@ import Testing
     let deep = String(repeating: "(", count: 100_000) + String(repeating: ")", count: 100_000)
     let longLine = String(repeating: "[CEG]2 ", count: 200_000)
     let manyBrackets = String(repeating: "[[[[{{{{\"\"!!", count: 50_000)
-    let parts = "X:1\nT:t\nP:" + String(repeating: "(", count: 10_000) + "A" + String(repeating: ")9", count: 10_000) + "\nK:C\nC|\n"
+    let parts =
+      "X:1\nT:t\nP:" + String(repeating: "(", count: 10_000) + "A" + String(repeating: ")9", count: 10_000)
+      + "\nK:C\nC|\n"
     for body in [deep, longLine, manyBrackets] {
       let text = "X:1\nT:t\nK:C\n" + body + "\n"
       let file = ABCParser().parse(text)

@@ -35,7 +35,9 @@ enum TestSupport {
       rel += names.filter { $0.hasSuffix(".abc") }.sorted().map { "\(dir)/\($0)" }
     }
     for r in rel {
-      if let d = FileManager.default.contents(atPath: root.appendingPathComponent(r).path) { out.append((r, [UInt8](d))) }
+      if let d = FileManager.default.contents(atPath: root.appendingPathComponent(r).path) {
+        out.append((r, [UInt8](d)))
+      }
     }
     return out
   }
@@ -87,7 +89,8 @@ enum TestSupport {
   }
 
   /// Validates a whole text (markers removed) and returns the diagnostics with the marker locations.
-  static func validate(_ source: String, strict: Bool = false) -> (diagnostics: [Diagnostic], markers: [SourceLocation]) {
+  static func validate(_ source: String, strict: Bool = false) -> (diagnostics: [Diagnostic], markers: [SourceLocation])
+  {
     let (text, markers) = extractMarkers(source)
     let file = ABCParser(options: ParseOptions(strict: strict)).parse(text)
     return (ABCValidator(options: .init(strict: strict)).validate(file), markers)

@@ -45,7 +45,9 @@ import Testing
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
   }
 
   /// A two-bar G major tune with a pickup-free 4/4 time signature.
@@ -78,7 +80,8 @@ import Testing
     let midi = dir.appendingPathComponent("midi")
     try FileManager.default.createDirectory(at: midi.appendingPathComponent("more"), withIntermediateDirectories: true)
     try MIDIFile.write(Self.song, to: midi.appendingPathComponent("a.mid").path)
-    try MIDIFile.write(F.sequence(F.run([60, 64, 67, 72], ticks: 960)), to: midi.appendingPathComponent("more/b.MID").path)
+    try MIDIFile.write(
+      F.sequence(F.run([60, 64, 67, 72], ticks: 960)), to: midi.appendingPathComponent("more/b.MID").path)
     try Data("not a MIDI file".utf8).write(to: midi.appendingPathComponent("broken.mid"))
     let drums = MIDISequence(format: 1, ppq: 480, tracks: [F.track(F.run([36, 38], ticks: 480), channel: 9)])
     try MIDIFile.write(drums, to: midi.appendingPathComponent("drums.mid").path)

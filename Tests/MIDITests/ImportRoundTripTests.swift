@@ -58,7 +58,9 @@ import Testing
     let parsed = try #require(ABCParser().parse(result.abcText).tunes.first)
     let back = ABCPerformer().perform(parsed).performance.midiSequence(ppq: 480).notes()
     let stepTicks = 4 * 480 / report.fit.grid.writtenStep.denominator  // a written step is 1/d of a whole note
-    var readBack = back.map { GridNote(pitch: $0.pitch.int, start: $0.startTick / stepTicks, length: $0.durationTicks / stepTicks) }
+    var readBack = back.map {
+      GridNote(pitch: $0.pitch.int, start: $0.startTick / stepTicks, length: $0.durationTicks / stepTicks)
+    }
     #expect(back.allSatisfy { $0.startTick % stepTicks == 0 && $0.durationTicks % stepTicks == 0 })
     if let first = readBack.first, let expected = report.notes.first {
       let shift = expected.start - first.start

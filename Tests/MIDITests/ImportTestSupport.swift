@@ -1,5 +1,5 @@
-import Foundation
 import ABCParser
+import Foundation
 import MIDI
 
 /// Hand-made sequences for the importer tests.
@@ -37,8 +37,10 @@ enum ImportFixtures {
     var events: [TimedMIDIEvent] = []
     if let name { events.append(TimedMIDIEvent(tick: 0, .meta(.text(MIDIMetaEvent.trackNameKind, name)))) }
     for n in notes {
-      events.append(TimedMIDIEvent(tick: n.start, .noteOn(channel: MIDIChannel(channel), note: UInt7(n.pitch), velocity: 80)))
-      events.append(TimedMIDIEvent(tick: n.end, .noteOff(channel: MIDIChannel(channel), note: UInt7(n.pitch), velocity: 0)))
+      events.append(
+        TimedMIDIEvent(tick: n.start, .noteOn(channel: MIDIChannel(channel), note: UInt7(n.pitch), velocity: 80)))
+      events.append(
+        TimedMIDIEvent(tick: n.end, .noteOff(channel: MIDIChannel(channel), note: UInt7(n.pitch), velocity: 0)))
     }
     return MIDITrack(events: events).normalized()
   }

@@ -36,7 +36,8 @@ enum CorpusCheck {
         tunesWithErrors += errorTunes.count
       }
     }
-    print("files \(files), tunes \(tunes), round-trip failures \(roundTripFailures), tunes with errors \(tunesWithErrors)")
+    print(
+      "files \(files), tunes \(tunes), round-trip failures \(roundTripFailures), tunes with errors \(tunesWithErrors)")
     for (id, (n, sev)) in counts.sorted(by: { $0.value.0 > $1.value.0 }) {
       print(String(format: "%7d %-8@ %@", n, sev.rawValue as NSString, id as NSString), "  e.g.", examples[id] ?? "")
     }

@@ -72,14 +72,18 @@ enum Fuzz {
         out.append(Array(bytes[t.range.start.offset..<t.range.end.offset].prefix(8000)))
       }
     }
-    if out.isEmpty { out.append(Array("X:1\nT:t\nM:6/8\nK:G\n|:GAB {c}d2e|[1 (3fed c BAG:|[2 dcB A3|]\nw:la la\n".utf8)) }
+    if out.isEmpty {
+      out.append(Array("X:1\nT:t\nM:6/8\nK:G\n|:GAB {c}d2e|[1 (3fed c BAG:|[2 dcB A3|]\nw:la la\n".utf8))
+    }
     return out
   }
 
-  static let junk: [[UInt8]] = [
-    "[", "]", "{", "\"", "!", "(", "(3", "|:", ":|", "[K:", "\n\n", "X:", "%", "\\", "^^", "/0", "99999999999999", "&",
-    "+trill", "\r", "[1,", "{/", "M:", "[V:", "P:((", "m: ~n = n", "U: T = !x!", "w:a-b_c*", "K:G# clef=",
-  ].map { Array($0.utf8) } + [[0xFF, 0xFE], [0xC3], [0xE2, 0x82], [0x00]]
+  static let junk: [[UInt8]] =
+    [
+      "[", "]", "{", "\"", "!", "(", "(3", "|:", ":|", "[K:", "\n\n", "X:", "%", "\\", "^^", "/0", "99999999999999",
+      "&",
+      "+trill", "\r", "[1,", "{/", "M:", "[V:", "P:((", "m: ~n = n", "U: T = !x!", "w:a-b_c*", "K:G# clef=",
+    ].map { Array($0.utf8) } + [[0xFF, 0xFE], [0xC3], [0xE2, 0x82], [0x00]]
 
   static func mutated(_ seeds: [[UInt8]], seed: UInt64, iteration: Int) -> [UInt8] {
     var rng = SplitMix64(seed: seed &* 0x9E37_79B9 &+ UInt64(iteration))
@@ -93,7 +97,9 @@ enum Fuzz {
       case 1: b = Array(b.prefix(Int.random(in: 0...b.count, using: &rng)))
       case 2:
         let lines = b.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if let line = lines.randomElement(using: &rng) { b.insert(contentsOf: Array(line) + [0x0A], at: Int.random(in: 0...b.count, using: &rng)) }
+        if let line = lines.randomElement(using: &rng) {
+          b.insert(contentsOf: Array(line) + [0x0A], at: Int.random(in: 0...b.count, using: &rng))
+        }
       case 3: b.insert(contentsOf: junk.randomElement(using: &rng)!, at: Int.random(in: 0...b.count, using: &rng))
       case 4:
         let bytes = (0..<Int.random(in: 1...8, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -131,7 +137,9 @@ enum Fuzz {
   static func installCrashHandler() {
     for sig in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
       signal(sig) { s in
-        var text = Array("\nCRASH (signal \(s)) in fuzz case \(Fuzz.currentIteration); replay with --replay \(Fuzz.currentIteration)\n".utf8)
+        var text = Array(
+          "\nCRASH (signal \(s)) in fuzz case \(Fuzz.currentIteration); replay with --replay \(Fuzz.currentIteration)\n"
+            .utf8)
         _ = text.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
         _exit(3)
       }
@@ -145,7 +153,9 @@ enum Fuzz {
         sleep(2)
         let last = lastProgress.withLock { $0 }
         if ContinuousClock.now - last > .seconds(10) {
-          print("HANG: fuzz case \(Fuzz.currentIteration) runs longer than 10 s; replay with --replay \(Fuzz.currentIteration)")
+          print(
+            "HANG: fuzz case \(Fuzz.currentIteration) runs longer than 10 s; replay with --replay \(Fuzz.currentIteration)"
+          )
           exit(4)
         }
       }

@@ -6,10 +6,14 @@ import Synchronization
 struct Harness {
   struct Options {
     /// Corpora directory (default: ../shared/corpora next to the package root).
-    var corpora = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/corpora")
-      .standardizedFileURL.path
+    var corpora = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "../../../../shared/corpora"
+    )
+    .standardizedFileURL.path
     var repeats = 3
     var runABC2MIDI = true
+    /// Only this corpus (`irish`, `nottingham`, `pop`), or all.
+    var only: String? = nil
   }
 
   struct Corpus {
@@ -28,8 +32,10 @@ struct Harness {
     }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     print("ParserBenchmarks: parse + validate, best of \(options.repeats) runs, \(cores) cores")
-    print(pad("corpus", 12) + pad("files", 7) + pad("tunes", 7) + pad("MB", 7) + pad("1 core s", 10) + pad("MB/s", 8)
-      + pad("tunes/s", 10) + pad("\(cores) cores s", 11) + pad("MB/s", 8) + pad("abc2midi s", 12) + "speed-up (1 core / all)")
+    print(
+      pad("corpus", 12) + pad("files", 7) + pad("tunes", 7) + pad("MB", 7) + pad("1 core s", 10) + pad("MB/s", 8)
+        + pad("tunes/s", 10) + pad("\(cores) cores s", 11) + pad("MB/s", 8) + pad("abc2midi s", 12)
+        + "speed-up (1 core / all)")
     var totals = (files: 0, tunes: 0, bytes: 0, single: 0.0, multi: 0.0, abc: 0.0)
     var cpuTotals = (single: 0.0, multi: 0.0)
     for c in corpora {
@@ -53,10 +59,13 @@ struct Harness {
     }
     let mb = Double(totals.bytes) / 1e6
     print(
-      pad("all", 12) + pad("\(totals.files)", 7) + pad("\(totals.tunes)", 7) + pad(f(mb, 2), 7) + pad(f(totals.single, 3), 10)
-        + pad(f(mb / totals.single, 1), 8) + pad(f(Double(totals.tunes) / totals.single, 0), 10) + pad(f(totals.multi, 3), 11)
+      pad("all", 12) + pad("\(totals.files)", 7) + pad("\(totals.tunes)", 7) + pad(f(mb, 2), 7)
+        + pad(f(totals.single, 3), 10)
+        + pad(f(mb / totals.single, 1), 8) + pad(f(Double(totals.tunes) / totals.single, 0), 10)
+        + pad(f(totals.multi, 3), 11)
         + pad(f(mb / totals.multi, 1), 8) + pad(options.runABC2MIDI ? f(totals.abc, 2) : "-", 12)
-        + (options.runABC2MIDI ? "\(f(totals.abc / totals.single, 1))× / \(f(totals.abc / totals.multi, 1))× (target ≥ 20×)" : "-"))
+        + (options.runABC2MIDI
+          ? "\(f(totals.abc / totals.single, 1))× / \(f(totals.abc / totals.multi, 1))× (target ≥ 20×)" : "-"))
     print(
       "CPU seconds: single-core runs \(f(cpuTotals.single, 3)) s (\(f(mb / cpuTotals.single, 1)) MB/s of CPU), "
         + "all-core runs \(f(cpuTotals.multi, 3)) s; wall times above include waiting for the CPU on a loaded machine")
@@ -70,7 +79,7 @@ struct Harness {
         guard let d = FileManager.default.contents(atPath: p) else { return nil }
         return (p, [UInt8](d))
       }
-      if !files.isEmpty { out.append(Corpus(name: name, files: files)) }
+      if !files.isEmpty, options.only == nil || options.only == name { out.append(Corpus(name: name, files: files)) }
     }
     return out
   }

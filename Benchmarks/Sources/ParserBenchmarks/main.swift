@@ -24,6 +24,9 @@ if args.first == "check" {
     case "--repeat" where k + 1 < args.count:
       options.repeats = max(1, Int(args[k + 1]) ?? 3)
       k += 1
+    case "--only" where k + 1 < args.count:
+      options.only = args[k + 1]
+      k += 1
     case "--skip-abc2midi":
       options.runABC2MIDI = false
     default:

@@ -29,9 +29,12 @@ public struct DiagnosticID: Hashable, Sendable, CustomStringConvertible {
 
 extension DiagnosticID {
   public static let noTune = DiagnosticID("abc.file.no-tune", code: "ABC001", severity: .error)
-  public static let missingReferenceNumber = DiagnosticID("abc.header.missing-reference-number", code: "ABC001", severity: .warning)
-  public static let badReferenceNumber = DiagnosticID("abc.header.bad-reference-number", code: "ABC002", severity: .warning)
-  public static let duplicateReferenceNumber = DiagnosticID("abc.header.duplicate-reference-number", code: "ABC003", severity: .warning)
+  public static let missingReferenceNumber = DiagnosticID(
+    "abc.header.missing-reference-number", code: "ABC001", severity: .warning)
+  public static let badReferenceNumber = DiagnosticID(
+    "abc.header.bad-reference-number", code: "ABC002", severity: .warning)
+  public static let duplicateReferenceNumber = DiagnosticID(
+    "abc.header.duplicate-reference-number", code: "ABC003", severity: .warning)
   public static let missingTitle = DiagnosticID("abc.header.missing-title", code: "ABC004", severity: .warning)
   public static let missingKey = DiagnosticID("abc.header.missing-key", code: "ABC005", severity: .error)
   public static let invalidKey = DiagnosticID("abc.key.invalid", code: "ABC006", severity: .error)
@@ -39,20 +42,27 @@ extension DiagnosticID {
   public static let unknownKeyParameter = DiagnosticID("abc.key.unknown-parameter", code: "ABC008", severity: .warning)
   public static let invalidMeter = DiagnosticID("abc.meter.invalid", code: "ABC009", severity: .error)
   public static let invalidUnitLength = DiagnosticID("abc.unit-length.invalid", code: "ABC010", severity: .error)
-  public static let unusualUnitLength = DiagnosticID("abc.unit-length.unusual", code: "ABC010", severity: .warning, strictError: true)
+  public static let unusualUnitLength = DiagnosticID(
+    "abc.unit-length.unusual", code: "ABC010", severity: .warning, strictError: true)
   public static let invalidTempo = DiagnosticID("abc.tempo.invalid", code: "ABC011", severity: .error)
-  public static let unknownField = DiagnosticID("abc.field.unknown", code: "ABC012", severity: .warning, strictError: true)
-  public static let misplacedField = DiagnosticID("abc.field.misplaced", code: "ABC013", severity: .warning, strictError: true)
-  public static let fieldInMusic = DiagnosticID("abc.field.in-music", code: "ABC014", severity: .warning, strictError: true)
+  public static let unknownField = DiagnosticID(
+    "abc.field.unknown", code: "ABC012", severity: .warning, strictError: true)
+  public static let misplacedField = DiagnosticID(
+    "abc.field.misplaced", code: "ABC013", severity: .warning, strictError: true)
+  public static let fieldInMusic = DiagnosticID(
+    "abc.field.in-music", code: "ABC014", severity: .warning, strictError: true)
   public static let strayCharacter = DiagnosticID("abc.music.stray-character", code: "ABC015", severity: .error)
-  public static let reservedCharacter = DiagnosticID("abc.music.reserved-character", code: "ABC015", severity: .warning, strictError: true)
+  public static let reservedCharacter = DiagnosticID(
+    "abc.music.reserved-character", code: "ABC015", severity: .warning, strictError: true)
   public static let invalidLength = DiagnosticID("abc.length.invalid", code: "ABC016", severity: .error)
   public static let unusualLength = DiagnosticID("abc.length.unusual", code: "ABC017", severity: .warning)
   public static let barOverfull = DiagnosticID("abc.bar.overfull", code: "ABC018", severity: .warning)
   public static let barUnderfull = DiagnosticID("abc.bar.underfull", code: "ABC018", severity: .warning)
   public static let repeatMissingStart = DiagnosticID("abc.repeat.missing-start", code: "ABC019", severity: .warning)
-  public static let repeatUnclosed = DiagnosticID("abc.repeat.unclosed", code: "ABC020", severity: .warning, strictError: true)
-  public static let repeatDuplicateStart = DiagnosticID("abc.repeat.duplicate-start", code: "ABC020", severity: .warning, strictError: true)
+  public static let repeatUnclosed = DiagnosticID(
+    "abc.repeat.unclosed", code: "ABC020", severity: .warning, strictError: true)
+  public static let repeatDuplicateStart = DiagnosticID(
+    "abc.repeat.duplicate-start", code: "ABC020", severity: .warning, strictError: true)
   public static let endingMisplaced = DiagnosticID("abc.ending.misplaced", code: "ABC021", severity: .warning)
   public static let slurUnclosed = DiagnosticID("abc.slur.unclosed", code: "ABC022", severity: .error)
   public static let slurUnmatched = DiagnosticID("abc.slur.unmatched-close", code: "ABC022", severity: .error)
@@ -79,13 +89,20 @@ extension DiagnosticID {
   public static let invalidMacro = DiagnosticID("abc.macro.invalid", code: "ABC035", severity: .warning)
   public static let invalidUserSymbol = DiagnosticID("abc.user-symbol.invalid", code: "ABC035", severity: .warning)
   public static let pitchOutOfRange = DiagnosticID("abc.pitch.out-of-range", code: "ABC036", severity: .error)
-  public static let blankLineInTune = DiagnosticID("abc.structure.blank-line", code: "ABC037", severity: .warning, strictError: true)
-  public static let continuationBeforeBlank = DiagnosticID("abc.structure.continuation-before-blank", code: "ABC037", severity: .warning, strictError: true)
-  public static let textInHeader = DiagnosticID("abc.structure.text-in-header", code: "ABC037", severity: .warning, strictError: true)
-  public static let tunesNotSeparated = DiagnosticID("abc.structure.tunes-not-separated", code: "ABC038", severity: .warning, strictError: true)
-  public static let restInChord = DiagnosticID("abc.chord.rest-inside", code: "ABC039", severity: .warning, strictError: true)
-  public static let multiMeasureRestWithoutMeter = DiagnosticID("abc.rest.multi-measure-without-meter", code: "ABC040", severity: .warning)
-  public static let legacySyntax = DiagnosticID("abc.legacy.syntax", code: "ABC041", severity: .warning, strictError: true)
+  public static let blankLineInTune = DiagnosticID(
+    "abc.structure.blank-line", code: "ABC037", severity: .warning, strictError: true)
+  public static let continuationBeforeBlank = DiagnosticID(
+    "abc.structure.continuation-before-blank", code: "ABC037", severity: .warning, strictError: true)
+  public static let textInHeader = DiagnosticID(
+    "abc.structure.text-in-header", code: "ABC037", severity: .warning, strictError: true)
+  public static let tunesNotSeparated = DiagnosticID(
+    "abc.structure.tunes-not-separated", code: "ABC038", severity: .warning, strictError: true)
+  public static let restInChord = DiagnosticID(
+    "abc.chord.rest-inside", code: "ABC039", severity: .warning, strictError: true)
+  public static let multiMeasureRestWithoutMeter = DiagnosticID(
+    "abc.rest.multi-measure-without-meter", code: "ABC040", severity: .warning)
+  public static let legacySyntax = DiagnosticID(
+    "abc.legacy.syntax", code: "ABC041", severity: .warning, strictError: true)
   public static let invalidEncoding = DiagnosticID("abc.encoding.invalid", code: "ABC042", severity: .error)
   public static let includeUnsupported = DiagnosticID("abc.include.unsupported", code: "ABC042", severity: .error)
   public static let nestedRepeat = DiagnosticID("abc.repeat.nested", code: "ABC043", severity: .warning)
@@ -96,7 +113,8 @@ extension DiagnosticID {
 
   /// Every id, for documentation and tests.
   public static let all: [DiagnosticID] = [
-    noTune, missingReferenceNumber, badReferenceNumber, duplicateReferenceNumber, missingTitle, missingKey, invalidKey, keyOutOfRange,
+    noTune, missingReferenceNumber, badReferenceNumber, duplicateReferenceNumber, missingTitle, missingKey, invalidKey,
+    keyOutOfRange,
     unknownKeyParameter, invalidMeter, invalidUnitLength, unusualUnitLength, invalidTempo, unknownField,
     misplacedField, fieldInMusic, strayCharacter, reservedCharacter, invalidLength, unusualLength, barOverfull,
     barUnderfull, repeatMissingStart, repeatUnclosed, repeatDuplicateStart, endingMisplaced, slurUnclosed,

@@ -12,7 +12,9 @@ public struct ABCFile: Hashable, Sendable {
   /// Diagnostics that belong to no tune (missing `X:` in the whole file, file-header problems, encoding).
   public var diagnostics: [Diagnostic]
 
-  public init(versionLine: String? = nil, header: [HeaderElement] = [], items: [FileItem] = [], diagnostics: [Diagnostic] = []) {
+  public init(
+    versionLine: String? = nil, header: [HeaderElement] = [], items: [FileItem] = [], diagnostics: [Diagnostic] = []
+  ) {
     self.versionLine = versionLine
     self.header = header
     self.items = items

@@ -35,8 +35,9 @@ public struct ABCTune: Hashable, Sendable {
 
   /// First header field with this letter, falling back to the file header.
   public func headerField(_ letter: Character) -> Field? {
-    if let f = headerFields.first(where: { $0.letter == letter }) { return f }
-    return fileHeader.lazy.compactMap { if case .field(let f) = $0, f.letter == letter { return f } else { return nil } }.first
+    for case .field(let f) in header where f.letter == letter { return f }
+    for case .field(let f) in fileHeader where f.letter == letter { return f }
+    return nil
   }
 
   /// `X:` number (`nil` when absent, empty or not a number).
@@ -58,7 +59,7 @@ public struct ABCTune: Hashable, Sendable {
 
   /// The header key (`K:` ending the header), or `nil` when the header has none.
   public var key: Key? {
-    for f in headerFields.reversed() where f.letter == "K" {
+    for case .field(let f) in header.reversed() where f.letter == "K" {
       if case .key(let k) = f.value { return k }
       return nil
     }
@@ -68,7 +69,7 @@ public struct ABCTune: Hashable, Sendable {
   /// The header meter (last `M:` in the tune header, else the file header's); `nil` when none is given (free meter
   /// per ABC 2.1 M-04; abc2midi assumes 4/4).
   public var meter: Meter? {
-    for f in headerFields.reversed() where f.letter == "M" {
+    for case .field(let f) in header.reversed() where f.letter == "M" {
       if case .meter(let m) = f.value { return m }
     }
     for case .field(let f) in fileHeader.reversed() where f.letter == "M" {
@@ -80,7 +81,7 @@ public struct ABCTune: Hashable, Sendable {
   /// The unit note length in force at the start of the body: the last `L:` in the tune header, else the file
   /// header's, else the default from the header meter (L-02; 1/8 without a meter).
   public var unitLength: NoteLength {
-    for f in headerFields.reversed() where f.letter == "L" {
+    for case .field(let f) in header.reversed() where f.letter == "L" {
       if case .unitLength(let l) = f.value { return l }
     }
     for case .field(let f) in fileHeader.reversed() where f.letter == "L" {
@@ -91,7 +92,7 @@ public struct ABCTune: Hashable, Sendable {
 
   /// The header tempo (last `Q:`), or `nil`.
   public var tempo: Tempo? {
-    for f in headerFields.reversed() where f.letter == "Q" {
+    for case .field(let f) in header.reversed() where f.letter == "Q" {
       if case .tempo(let t) = f.value { return t }
     }
     return nil
@@ -99,7 +100,7 @@ public struct ABCTune: Hashable, Sendable {
 
   /// The header `P:` play order, or `nil` (P-06: then the body is played once).
   public var parts: Parts? {
-    for f in headerFields.reversed() where f.letter == "P" {
+    for case .field(let f) in header.reversed() where f.letter == "P" {
       if case .parts(let p) = f.value { return p }
     }
     return nil
@@ -107,10 +108,11 @@ public struct ABCTune: Hashable, Sendable {
 
   /// Voices declared in the header (`V:` lines), in order.
   public var declaredVoices: [Voice] {
-    headerFields.compactMap { f in
-      if f.letter == "V", case .voice(let v) = f.value { return v }
-      return nil
+    var out: [Voice] = []
+    for case .field(let f) in header where f.letter == "V" {
+      if case .voice(let v) = f.value { out.append(v) }
     }
+    return out
   }
 
   /// Directives in force at the start of the body: the file header's, then the tune header's (`%%…` lines and

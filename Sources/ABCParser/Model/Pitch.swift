@@ -1,6 +1,7 @@
 /// A note letter, `C` … `B` (ABC 2.1 §4.1).
 public enum NoteLetter: Int, Hashable, Sendable, CaseIterable, CustomStringConvertible {
-  case c = 0, d, e, f, g, a, b
+  case c = 0
+  case d, e, f, g, a, b
 
   /// Semitones above C within one octave: C 0, D 2, E 4, F 5, G 7, A 9, B 11.
   public var semitone: Int { [0, 2, 4, 5, 7, 9, 11][rawValue] }

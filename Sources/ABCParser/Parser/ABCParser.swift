@@ -90,7 +90,9 @@ public struct ParseOptions: Hashable, Sendable {
   /// Treat text without `X:` as one tune body (F-19): no `X:`/`T:`/`K:` needed, treble clef, no key, free meter.
   public var fragment: Bool
 
-  public init(strict: Bool = false, blankLinesAfterHeader: BlankLinesAfterHeader = .continueIfMusicFollows, fragment: Bool = false) {
+  public init(
+    strict: Bool = false, blankLinesAfterHeader: BlankLinesAfterHeader = .continueIfMusicFollows, fragment: Bool = false
+  ) {
     self.strict = strict
     self.blankLinesAfterHeader = blankLinesAfterHeader
     self.fragment = fragment

@@ -85,7 +85,9 @@ enum FieldParser {
       state.report(
         .fieldInMusic, at: loc, length: cs - line.start,
         "\"\(src.string(line.start, cs))\" is followed by music on the same line",
-        hint: "put the field on its own line or write it inline as [\(Character(Unicode.Scalar(letter))):\(raw.trimmingABCSpaces())]")
+        hint:
+          "put the field on its own line or write it inline as [\(Character(Unicode.Scalar(letter))):\(raw.trimmingABCSpaces())]"
+      )
     }
     let (value, continued) = parseValue(
       letter: letter, raw: raw, form: .line, context: .body, previous: previous, state: &state, at: loc,
@@ -138,7 +140,8 @@ enum FieldParser {
     switch effective {
     case UInt8(ascii: "X"):
       if trimmed.isEmpty {
-        state.report(.badReferenceNumber, at: loc, length: 2, "X: is empty; it should be a positive integer", hint: "write X:1")
+        state.report(
+          .badReferenceNumber, at: loc, length: 2, "X: is empty; it should be a positive integer", hint: "write X:1")
         return (.referenceNumber(nil), nil)
       }
       if trimmed.utf8.allSatisfy(ByteClass.isDigit), trimmed.utf8.count <= 12, let n = Int(trimmed), n > 0 {
@@ -178,13 +181,15 @@ enum FieldParser {
       return (.parts(Parts(terms: [.part(trimmed)])), nil)
     case UInt8(ascii: "V") where !isContinuation:
       guard let v = VoiceParser.parse(trimmed, state: &state, at: valueLoc) else {
-        state.report(.invalidVoice, at: loc, length: length, "V: needs a voice id", hint: "write V:1 or V:T1 name=\"Tenor\"")
+        state.report(
+          .invalidVoice, at: loc, length: length, "V: needs a voice id", hint: "write V:1 or V:T1 name=\"Tenor\"")
         return (.invalid, nil)
       }
       if context == .body || context == .inline { state.switchVoice(to: v.key) }
       return (.voice(v), nil)
     case UInt8(ascii: "I") where !isContinuation:
-      let ds = DirectiveParser.parseInstruction(raw, range: SourceRange(start: valueLoc, end: valueLoc), state: &state, at: valueLoc)
+      let ds = DirectiveParser.parseInstruction(
+        raw, range: SourceRange(start: valueLoc, end: valueLoc), state: &state, at: valueLoc)
       return (.instruction(ds), nil)
     case UInt8(ascii: "m") where !isContinuation:
       return (parseMacro(trimmed, state: &state, at: loc, length: length), nil)
@@ -212,15 +217,20 @@ enum FieldParser {
       if !fileHeaderLetters.contains(letter) {
         state.report(
           .misplacedField, at: loc, length: 2, "\(ch): is not allowed in the file header",
-          hint: letter == UInt8(ascii: "K") ? "the file header ends at the first empty line; K: belongs in a tune" : "move it into a tune")
+          hint: letter == UInt8(ascii: "K")
+            ? "the file header ends at the first empty line; K: belongs in a tune" : "move it into a tune")
       }
     case .tuneHeader:
       if letter == UInt8(ascii: "s") || letter == UInt8(ascii: "w") {
-        state.report(.misplacedField, at: loc, length: 2, "\(ch): is not allowed in the tune header", hint: "put it after the music line it belongs to")
+        state.report(
+          .misplacedField, at: loc, length: 2, "\(ch): is not allowed in the tune header",
+          hint: "put it after the music line it belongs to")
       }
     case .body:
       if !bodyLineLetters.contains(letter) {
-        state.report(.misplacedField, at: loc, length: 2, "\(ch): is not allowed in the tune body", hint: "move it into the tune header")
+        state.report(
+          .misplacedField, at: loc, length: 2, "\(ch): is not allowed in the tune body",
+          hint: "move it into the tune header")
       }
     case .inline:
       if !inlineLetters.contains(letter) {
@@ -258,7 +268,8 @@ enum FieldParser {
       return .invalid
     }
     if n != 1 {
-      state.report(.unusualUnitLength, at: loc, length: length, "L:\(t): the numerator is normally 1", hint: "write L:1/\(d)")
+      state.report(
+        .unusualUnitLength, at: loc, length: length, "L:\(t): the numerator is normally 1", hint: "write L:1/\(d)")
     }
     return .unitLength(value)
   }
@@ -266,7 +277,8 @@ enum FieldParser {
   /// `m:` value (checklist MA-01, MA-02).
   static func parseMacro(_ t: String, state: inout ParseState, at loc: SourceLocation, length: Int) -> FieldValue {
     guard let eq = t.firstIndex(of: "=") else {
-      state.report(.invalidMacro, at: loc, length: length, "m: needs target = replacement", hint: "write m: ~G3 = G{A}G{F}G")
+      state.report(
+        .invalidMacro, at: loc, length: length, "m: needs target = replacement", hint: "write m: ~G3 = G{A}G{F}G")
       return .invalid
     }
     let target = String(t[..<eq]).trimmingABCSpaces()
@@ -295,7 +307,8 @@ enum FieldParser {
   /// `U:` value (checklist UD-01…UD-03).
   static func parseUserSymbol(_ t: String, state: inout ParseState, at loc: SourceLocation, length: Int) -> FieldValue {
     guard let eq = t.firstIndex(of: "=") else {
-      state.report(.invalidUserSymbol, at: loc, length: length, "U: needs symbol = !decoration!", hint: "write U: W = !breath!")
+      state.report(
+        .invalidUserSymbol, at: loc, length: length, "U: needs symbol = !decoration!", hint: "write U: W = !breath!")
       return .invalid
     }
     let symbol = String(t[..<eq]).trimmingABCSpaces()
@@ -306,7 +319,9 @@ enum FieldParser {
         hint: "use ~, H-W or h-w")
       return .invalid
     }
-    let allowed = c == UInt8(ascii: "~") || (c >= UInt8(ascii: "H") && c <= UInt8(ascii: "W")) || (c >= UInt8(ascii: "h") && c <= UInt8(ascii: "w"))
+    let allowed =
+      c == UInt8(ascii: "~") || (c >= UInt8(ascii: "H") && c <= UInt8(ascii: "W"))
+      || (c >= UInt8(ascii: "h") && c <= UInt8(ascii: "w"))
     let us = UserSymbol(symbol: Character(Unicode.Scalar(c)), replacement: replacement)
     if !allowed {
       state.report(

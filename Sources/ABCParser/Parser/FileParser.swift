@@ -38,7 +38,8 @@ struct FileParser {
     if !options.fragment, l < lineCount, !src.isEmpty(l), !src.isReferenceLine(l), isFileHeaderBlock(from: l) {
       var previous: UInt8? = nil
       while l < lineCount, !src.isEmpty(l), !src.isReferenceLine(l) {
-        file.header.append(contentsOf: headerLine(l, context: .fileHeader, state: &fileState, previousLetter: &previous))
+        file.header.append(
+          contentsOf: headerLine(l, context: .fileHeader, state: &fileState, previousLetter: &previous))
         l += 1
       }
       if l < lineCount, src.isReferenceLine(l) {
@@ -174,7 +175,13 @@ struct FileParser {
         continue
       }
       var len = 0
-      if c & 0xE0 == 0xC0, c >= 0xC2 { len = 2 } else if c & 0xF0 == 0xE0 { len = 3 } else if c & 0xF8 == 0xF0, c <= 0xF4 { len = 4 }
+      if c & 0xE0 == 0xC0, c >= 0xC2 {
+        len = 2
+      } else if c & 0xF0 == 0xE0 {
+        len = 3
+      } else if c & 0xF8 == 0xF0, c <= 0xF4 {
+        len = 4
+      }
       var ok = len > 0 && i + len <= n
       if ok {
         for k in 1..<len where b[i + k] & 0xC0 != 0x80 { ok = false }
@@ -211,14 +218,16 @@ struct FileParser {
   }
 
   /// Parses one header-like line (file header, tune header, free text) into elements, line break included.
-  func headerLine(_ l: Int, context: Context, state: inout ParseState, previousLetter: inout UInt8?) -> [HeaderElement] {
+  func headerLine(_ l: Int, context: Context, state: inout ParseState, previousLetter: inout UInt8?) -> [HeaderElement]
+  {
     let line = src.lines[l]
     var out: [HeaderElement] = []
     if src.isDirectiveLine(l) {
       let d = DirectiveParser.parseLine(src: src, line: l, state: &state)
       out.append(.directive(d))
     } else if let letter = src.fieldLetter(l), context != .freeText {
-      let f = FieldParser.parseLine(src: src, line: l, letter: letter, context: context, previous: previousLetter, state: &state)
+      let f = FieldParser.parseLine(
+        src: src, line: l, letter: letter, context: context, previous: previousLetter, state: &state)
       if letter != UInt8(ascii: "+") { previousLetter = letter }
       out.append(.field(f))
     } else if src.isCommentLine(l) {
@@ -227,7 +236,8 @@ struct FileParser {
       if i > line.start { out.append(.space(Space(text: src.string(line.start, i), range: range(line.start, i)))) }
       out.append(.comment(Comment(text: src.string(i, line.contentEnd), range: range(i, line.contentEnd))))
     } else {
-      out.append(.text(TextLine(text: src.string(line.start, line.contentEnd), range: range(line.start, line.contentEnd))))
+      out.append(
+        .text(TextLine(text: src.string(line.start, line.contentEnd), range: range(line.start, line.contentEnd))))
       if context == .tuneHeader {
         state.report(
           .textInHeader, at: src.location(line: l, offset: line.start), length: line.contentEnd - line.start,
@@ -270,7 +280,8 @@ struct FileParser {
         break
       }
       if let letter = src.fieldLetter(l), letter != UInt8(ascii: "X") || l == first {
-        let f = FieldParser.parseLine(src: src, line: l, letter: letter, context: .tuneHeader, previous: previous, state: &state)
+        let f = FieldParser.parseLine(
+          src: src, line: l, letter: letter, context: .tuneHeader, previous: previous, state: &state)
         if letter != UInt8(ascii: "+") {
           previous = letter
           headerFieldCount += 1
@@ -292,7 +303,8 @@ struct FileParser {
         }
         continue
       }
-      if !src.isDirectiveLine(l), !src.isCommentLine(l), src.looksLikeMusic(l, extraLetters: Set(state.shorthands.keys)) {
+      if !src.isDirectiveLine(l), !src.isCommentLine(l), src.looksLikeMusic(l, extraLetters: Set(state.shorthands.keys))
+      {
         // Music before K: (abc2midi: "No valid K: field found at start of tune"). Read it as body with no key.
         inBody = true
         break
@@ -311,7 +323,8 @@ struct FileParser {
         let x = tune.referenceNumber.map { "X:\($0)" } ?? "tune \(index + 1)"
         state.report(
           .missingKey, at: src.location(line: first, offset: src.lines[first].start), length: 2,
-          "\(x) has no K: line; the header never ends" + (inBody ? " (music starts without it)" : ", so there is no music"),
+          "\(x) has no K: line; the header never ends"
+            + (inBody ? " (music starts without it)" : ", so there is no music"),
           hint: "end the header with a K: line, e.g. K:C")
       }
     }
@@ -325,6 +338,7 @@ struct FileParser {
       if end > l { tune.body.reserveCapacity((src.lines[end - 1].next - src.lines[l].start) / 3 + 16) }
     }
     var bodyStarted = false  // a non-trivia line has been seen in the body
+    var inTextBlock = false
     var lastLineContinued = false
     while inBody, l < lineCount {
       if src.isEmpty(l) {
@@ -340,7 +354,9 @@ struct FileParser {
             while l < k {
               let line = src.lines[l]
               if line.contentEnd > line.start {
-                tune.body.append(.space(Space(text: src.string(line.start, line.contentEnd), range: range(line.start, line.contentEnd))))
+                tune.body.append(
+                  .space(
+                    Space(text: src.string(line.start, line.contentEnd), range: range(line.start, line.contentEnd))))
               }
               if let lb = lineBreak(l) { tune.body.append(.lineBreak(lb)) }
               l += 1
@@ -364,12 +380,24 @@ struct FileParser {
         break
       }
       let before = tune.body.count
-      if src.isDirectiveLine(l) {
+      if inTextBlock {
+        // Typeset text between %%begintext and %%endtext (F-12): kept as comment-like text, never music.
+        let line = src.lines[l]
+        if src.isDirectiveLine(l), src.string(line.start, line.contentEnd).hasPrefix("%%endtext") {
+          inTextBlock = false
+          tune.body.append(.directive(DirectiveParser.parseLine(src: src, line: l, state: &state)))
+        } else if line.contentEnd > line.start {
+          tune.body.append(.comment(Comment(text: src.string(line.start, line.contentEnd), range: range(line.start, line.contentEnd))))
+        }
+        if let lb = lineBreak(l) { tune.body.append(.lineBreak(lb)) }
+      } else if src.isDirectiveLine(l) {
         let d = DirectiveParser.parseLine(src: src, line: l, state: &state)
+        if d.name == "begintext" { inTextBlock = true }
         tune.body.append(.directive(d))
         if let lb = lineBreak(l) { tune.body.append(.lineBreak(lb)) }
       } else if let letter = src.fieldLetter(l), FieldParser.isBodyFieldLetter(letter) {
-        FieldParser.parseBodyLine(src: src, line: l, letter: letter, previous: previous, state: &state, into: &tune.body)
+        FieldParser.parseBodyLine(
+          src: src, line: l, letter: letter, previous: previous, state: &state, into: &tune.body)
         if letter != UInt8(ascii: "+") { previous = letter }
         if let lb = lineBreak(l) { tune.body.append(.lineBreak(lb)) }
         bodyStarted = true
@@ -385,7 +413,8 @@ struct FileParser {
       while k >= before {
         switch tune.body[k] {
         case .continuation: lastLineContinued = true
-        case .space, .comment, .lineBreak: k -= 1
+        case .space, .comment, .lineBreak:
+          k -= 1
           continue
         default: break
         }

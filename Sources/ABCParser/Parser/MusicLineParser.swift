@@ -106,12 +106,16 @@ struct MusicLineParser {
     case UInt8(ascii: "]"):
       i += 1
       out.append(.stray(Stray(text: "]", range: range(start, i))))
-      state.report(.chordUnmatched, at: loc(start), length: 1, "] closes no chord", hint: "remove it or add the [ that opens the chord")
+      state.report(
+        .chordUnmatched, at: loc(start), length: 1, "] closes no chord",
+        hint: "remove it or add the [ that opens the chord")
     case MusicLineParser.bar, MusicLineParser.colon:
       if !parseBar(into: &out, state: &state) {
         i += 1
         out.append(.stray(Stray(text: str(start, i), range: range(start, i))))
-        state.report(.strayCharacter, at: loc(start), length: 1, "a single : is not a bar line", hint: "write |: or :| for repeats")
+        state.report(
+          .strayCharacter, at: loc(start), length: 1, "a single : is not a bar line", hint: "write |: or :| for repeats"
+        )
       }
     case UInt8(ascii: "."):
       if at(i + 1) == MusicLineParser.bar {
@@ -143,17 +147,26 @@ struct MusicLineParser {
     case UInt8(ascii: "}"):
       i += 1
       out.append(.stray(Stray(text: "}", range: range(start, i))))
-      state.report(.graceUnclosed, at: loc(start), length: 1, "} closes no grace group", hint: "grace notes are written {gag}A")
+      state.report(
+        .graceUnclosed, at: loc(start), length: 1, "} closes no grace group", hint: "grace notes are written {gag}A")
     case UInt8(ascii: ">"), UInt8(ascii: "<"):
       while i < end, b[i] == c { i += 1 }
       let n = i - start
       if n > 3 {
-        state.report(.brokenRhythmMisuse, at: loc(start), length: n, "\(n) broken-rhythm marks; at most 3 (>>>) are defined")
+        state.report(
+          .brokenRhythmMisuse, at: loc(start), length: n, "\(n) broken-rhythm marks; at most 3 (>>>) are defined")
       }
-      out.append(.brokenRhythm(BrokenRhythm(direction: c == UInt8(ascii: ">") ? .firstLonger : .secondLonger, count: n, range: range(start, i))))
+      out.append(
+        .brokenRhythm(
+          BrokenRhythm(
+            direction: c == UInt8(ascii: ">") ? .firstLonger : .secondLonger, count: n, range: range(start, i))))
     case UInt8(ascii: "-"):
       i += 1
-      if MusicLineParser.lastMusical(out).map({ if case .note = $0 { return true }; if case .chord = $0 { return true }; return false }) == true {
+      if MusicLineParser.lastMusical(out).map({
+        if case .note = $0 { return true }
+        if case .chord = $0 { return true }
+        return false
+      }) == true {
         out.append(.tie(Tie(range: range(start, i))))
         if !state.reportedDetachedTie {
           state.reportedDetachedTie = true
@@ -174,12 +187,14 @@ struct MusicLineParser {
         i = start + 1
         while i < end, b[i] == c { i += 1 }
         out.append(.stray(Stray(text: str(start, i), range: range(start, i))))
-        state.report(.strayCharacter, at: loc(start), length: i - start, "accidental \(str(start, i)) is not followed by a note")
+        state.report(
+          .strayCharacter, at: loc(start), length: i - start, "accidental \(str(start, i)) is not followed by a note")
       }
     case UInt8(ascii: "z"), UInt8(ascii: "x"):
       i += 1
       let (len, text) = parseLength(state: &state)
-      out.append(.rest(Rest(isInvisible: c == UInt8(ascii: "x"), length: len, lengthText: text, range: range(start, i))))
+      out.append(
+        .rest(Rest(isInvisible: c == UInt8(ascii: "x"), length: len, lengthText: text, range: range(start, i))))
     case UInt8(ascii: "Z"), UInt8(ascii: "X"):
       if at(i + 1) == MusicLineParser.colon {
         parseMidLineField(into: &out, state: &state)
@@ -197,9 +212,14 @@ struct MusicLineParser {
         }
       }
       if state.meter == Meter.none {
-        state.report(.multiMeasureRestWithoutMeter, at: loc(start), length: i - start, "\(str(start, i)) needs a meter (M:none is set)")
+        state.report(
+          .multiMeasureRestWithoutMeter, at: loc(start), length: i - start,
+          "\(str(start, i)) needs a meter (M:none is set)")
       }
-      out.append(.multiMeasureRest(MultiMeasureRest(isInvisible: c == UInt8(ascii: "X"), bars: bars, countText: str(a, i), range: range(start, i))))
+      out.append(
+        .multiMeasureRest(
+          MultiMeasureRest(
+            isInvisible: c == UInt8(ascii: "X"), bars: bars, countText: str(a, i), range: range(start, i))))
     case UInt8(ascii: "y"):
       i += 1
       let a = i
@@ -361,7 +381,9 @@ struct MusicLineParser {
           bad = true
         } else {
           let d = Int(str(d0, i)) ?? 1
-          if d == 0 { zero = true } else {
+          if d == 0 {
+            zero = true
+          } else {
             let r = den.multipliedReportingOverflow(by: d)
             if r.overflow || r.partialValue > NoteLength.limit { bad = true } else { den = r.partialValue }
           }
@@ -381,7 +403,9 @@ struct MusicLineParser {
       return (num == 0 ? .zero : .one, text)
     }
     guard !bad, let value = NoteLength(exactly: num, den) else {
-      state.report(.invalidLength, at: loc(start), length: length(start, i), "note length \(text) is too large", hint: "lengths are small fractions: A2, A/2, A3/2")
+      state.report(
+        .invalidLength, at: loc(start), length: length(start, i), "note length \(text) is too large",
+        hint: "lengths are small fractions: A2, A/2, A3/2")
       return (.one, text)
     }
     if !value.hasPowerOfTwoDenominator {
@@ -438,7 +462,8 @@ struct MusicLineParser {
       // `::`: end and start.
       let e = leading / 2
       i = j
-      out.append(.barLine(BarLine(text: text, style: .double, endRepeats: e, startRepeats: leading - e, range: range(start, j))))
+      out.append(
+        .barLine(BarLine(text: text, style: .double, endRepeats: e, startRepeats: leading - e, range: range(start, j))))
       parseEndingDigits(into: &out, state: &state)
       return true
     }
@@ -458,7 +483,8 @@ struct MusicLineParser {
       style = .single
     }
     i = j
-    out.append(.barLine(BarLine(text: text, style: style, endRepeats: leading, startRepeats: trailing, range: range(start, j))))
+    out.append(
+      .barLine(BarLine(text: text, style: style, endRepeats: leading, startRepeats: trailing, range: range(start, j))))
     parseEndingDigits(into: &out, state: &state)
     return true
   }
@@ -515,9 +541,11 @@ struct MusicLineParser {
       if j < end {
         let label = str(i + 2, j)
         i = j + 1
-        out.append(.ending(Ending(numbers: [], text: str(start, i), isBracketed: true, label: label, range: range(start, i))))
+        out.append(
+          .ending(Ending(numbers: [], text: str(start, i), isBracketed: true, label: label, range: range(start, i))))
         state.report(
-          .endingMisplaced, at: loc(start), length: i - start, "text ending [\"\(label)\" is an abcm2ps extension; played as the next ending",
+          .endingMisplaced, at: loc(start), length: i - start,
+          "text ending [\"\(label)\" is an abcm2ps extension; played as the next ending",
           hint: "write numbered endings: [1 … :|[2 …")
         return
       }
@@ -559,7 +587,8 @@ struct MusicLineParser {
     i = closed ? j + 1 : end
     if !closed {
       state.report(
-        .inlineFieldSyntax, at: loc(start), length: length(start, i), "[\(Character(Unicode.Scalar(letter))):… is missing its ]",
+        .inlineFieldSyntax, at: loc(start), length: length(start, i),
+        "[\(Character(Unicode.Scalar(letter))):… is missing its ]",
         hint: "close the inline field: [\(Character(Unicode.Scalar(letter))):\(raw.trimmingABCSpaces())]")
     }
     let (value, _) = FieldParser.parseValue(
@@ -586,7 +615,10 @@ struct MusicLineParser {
     let (value, _) = FieldParser.parseValue(
       letter: letter, raw: raw, form: .line, context: .body, previous: nil, state: &state, at: loc(start),
       valueAt: loc(start + 2), length: length(start, i))
-    out.append(.field(Field(letter: Character(Unicode.Scalar(letter)), form: .line, rawValue: raw, value: value, range: range(start, i))))
+    out.append(
+      .field(
+        Field(
+          letter: Character(Unicode.Scalar(letter)), form: .line, rawValue: raw, value: value, range: range(start, i))))
   }
 
   /// `[CEG]2-` at `i` (C-01…C-04, R-06).
@@ -610,7 +642,8 @@ struct MusicLineParser {
       } else if c == UInt8(ascii: "z") || c == UInt8(ascii: "x") {
         i += 1
         let (len, text) = parseLength(state: &state)
-        elements.append(.rest(Rest(isInvisible: c == UInt8(ascii: "x"), length: len, lengthText: text, range: range(s, i))))
+        elements.append(
+          .rest(Rest(isInvisible: c == UInt8(ascii: "x"), length: len, lengthText: text, range: range(s, i))))
         if !sawRest {
           state.report(
             .restInChord, at: loc(s), length: length(s, i), "rest inside chord ignored (LotRO dialect)",
@@ -654,12 +687,17 @@ struct MusicLineParser {
       (len, lenText) = parseLength(state: &state)
       tie = parseTie()
     } else {
-      state.report(.chordUnclosed, at: loc(start), length: 1, "chord opened at \(loc(start)) has no ]", hint: "close the chord: [CEG]")
+      state.report(
+        .chordUnclosed, at: loc(start), length: 1, "chord opened at \(loc(start)) has no ]",
+        hint: "close the chord: [CEG]")
     }
     if !sawNote && !sawRest {
-      state.report(.chordEmpty, at: loc(start), length: length(start, i), "chord \(str(start, i)) has no notes", hint: "remove it or add notes: [CEG]")
+      state.report(
+        .chordEmpty, at: loc(start), length: length(start, i), "chord \(str(start, i)) has no notes",
+        hint: "remove it or add notes: [CEG]")
     }
-    return Chord(elements: elements, length: len, lengthText: lenText, tie: tie, isClosed: closed, range: range(start, i))
+    return Chord(
+      elements: elements, length: len, lengthText: lenText, tie: tie, isClosed: closed, range: range(start, i))
   }
 
   // MARK: groups
@@ -688,7 +726,9 @@ struct MusicLineParser {
     let text = str(start, i)
     var pp = p
     if p < 2 || p > 99 {
-      state.report(.tupletInvalid, at: loc(start), length: length(start, i), "\(text) is not a tuplet (p must be 2 or more)", hint: "write (3abc for a triplet")
+      state.report(
+        .tupletInvalid, at: loc(start), length: length(start, i), "\(text) is not a tuplet (p must be 2 or more)",
+        hint: "write (3abc for a triplet")
       pp = Swift.max(1, Swift.min(p, 99))
     }
     if let qq = q, qq < 1 || qq > 99 {
@@ -700,7 +740,8 @@ struct MusicLineParser {
       r = nil
     }
     let resolvedQ = q ?? Tuplet.defaultQ(p: pp, compoundMeter: state.meter?.isCompound ?? false)
-    return .tuplet(Tuplet(p: pp, writtenQ: q, writtenR: r, q: resolvedQ, r: r ?? pp, text: text, range: range(start, i)))
+    return .tuplet(
+      Tuplet(p: pp, writtenQ: q, writtenR: r, q: resolvedQ, r: r ?? pp, text: text, range: range(start, i)))
   }
 
   /// `{gag}` / `{/g}` at `i` (G-01, G-02).
@@ -728,7 +769,9 @@ struct MusicLineParser {
       } else if c == UInt8(ascii: ">") || c == UInt8(ascii: "<") {
         while i < end, b[i] == c { i += 1 }
         elements.append(
-          .brokenRhythm(BrokenRhythm(direction: c == UInt8(ascii: ">") ? .firstLonger : .secondLonger, count: i - s, range: range(s, i))))
+          .brokenRhythm(
+            BrokenRhythm(
+              direction: c == UInt8(ascii: ">") ? .firstLonger : .secondLonger, count: i - s, range: range(s, i))))
         continue
       } else if c == 0x20 || c == 0x09 {
         while i < end, ByteClass.isSpace(b[i]) { i += 1 }
@@ -748,7 +791,9 @@ struct MusicLineParser {
     if closed {
       i += 1
     } else {
-      state.report(.graceUnclosed, at: loc(start), length: 1, "grace notes opened at \(loc(start)) are not closed", hint: "close the group: {gag}A")
+      state.report(
+        .graceUnclosed, at: loc(start), length: 1, "grace notes opened at \(loc(start)) are not closed",
+        hint: "close the group: {gag}A")
     }
     return .graceGroup(GraceGroup(isAcciaccatura: acc, elements: elements, isClosed: closed, range: range(start, i)))
   }
@@ -774,7 +819,9 @@ struct MusicLineParser {
         i = j + 1
         let d = Decoration(name: name, form: .bang, text: str(start, i), range: range(start, i))
         if !d.isKnown {
-          state.report(.unknownDecoration, at: loc(start), length: length(start, i), "!\(name)! is not a known decoration; ignored")
+          state.report(
+            .unknownDecoration, at: loc(start), length: length(start, i), "!\(name)! is not a known decoration; ignored"
+          )
         }
         out.append(.decoration(d))
         return
@@ -783,7 +830,9 @@ struct MusicLineParser {
       if j > i + 1, j == end || b[j] == 0x20 || b[j] == 0x09, Decoration.knownNames.contains(str(i + 1, j)), j - i > 2 {
         let name = str(i + 1, j)
         i = j
-        state.report(.unterminatedText, at: loc(start), length: length(start, i), "decoration !\(name) is not closed", hint: "write !\(name)!")
+        state.report(
+          .unterminatedText, at: loc(start), length: length(start, i), "decoration !\(name) is not closed",
+          hint: "write !\(name)!")
         out.append(.decoration(Decoration(name: name, form: .bang, text: str(start, i), range: range(start, i))))
         return
       }
@@ -822,14 +871,17 @@ struct MusicLineParser {
           hint: "use !\(name)! or add I:decoration +")
       }
       if !d.isKnown {
-        state.report(.unknownDecoration, at: loc(start), length: length(start, i), "+\(name)+ is not a known decoration; ignored")
+        state.report(
+          .unknownDecoration, at: loc(start), length: length(start, i), "+\(name)+ is not a known decoration; ignored")
       }
       out.append(.decoration(d))
       return
     }
     i += 1
     out.append(.stray(Stray(text: "+", range: range(start, i))))
-    state.report(.strayCharacter, at: loc(start), length: 1, "unexpected \"+\" in music code", hint: "decorations are written !name!")
+    state.report(
+      .strayCharacter, at: loc(start), length: 1, "unexpected \"+\" in music code",
+      hint: "decorations are written !name!")
   }
 
   /// A one-character decoration (`.`, `~`, `T`, `H`, U:-bound letters).
@@ -857,7 +909,8 @@ struct MusicLineParser {
     i = closed ? j + 1 : end
     if !closed {
       state.report(
-        .unterminatedText, at: loc(start), length: length(start, i), "quote opened at \(loc(start)) not closed on this line",
+        .unterminatedText, at: loc(start), length: length(start, i),
+        "quote opened at \(loc(start)) not closed on this line",
         hint: "close the chord symbol or annotation with \"")
     }
     let first = text.utf8.first ?? 0
@@ -871,14 +924,18 @@ struct MusicLineParser {
     default: placement = nil
     }
     if let placement {
-      return .annotation(Annotation(placement: placement, text: String(text.dropFirst()), isClosed: closed, range: range(start, i)))
+      return .annotation(
+        Annotation(placement: placement, text: String(text.dropFirst()), isClosed: closed, range: range(start, i)))
     }
     let chord = ChordNameParser.parse(text)
     if !text.isEmpty, chord?.quality == nil {
       state.report(
         .unknownChordSymbol, at: loc(start), length: length(start, i),
-        chord == nil ? "\"\(text)\" is not a chord name; treated as an annotation" : "\"\(text)\": unknown chord type \"\(chord!.type)\"",
-        hint: chord == nil ? "write annotations with a placement: \"^\(text)\"" : "known types: m, 7, m7, maj7, dim, aug, sus4, 6, 9 …")
+        chord == nil
+          ? "\"\(text)\" is not a chord name; treated as an annotation"
+          : "\"\(text)\": unknown chord type \"\(chord!.type)\"",
+        hint: chord == nil
+          ? "write annotations with a placement: \"^\(text)\"" : "known types: m, 7, m7, maj7, dim, aug, sus4, 6, 9 …")
     }
     return .chordSymbol(ChordSymbol(text: text, chord: chord, isClosed: closed, range: range(start, i)))
   }

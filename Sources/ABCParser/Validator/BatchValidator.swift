@@ -47,7 +47,10 @@ public struct BatchValidator: Sendable {
   public var validatorOptions: ABCValidator.Options
   public var selection: TuneSelection
 
-  public init(parseOptions: ParseOptions = ParseOptions(), validatorOptions: ABCValidator.Options = .init(), selection: TuneSelection = .all) {
+  public init(
+    parseOptions: ParseOptions = ParseOptions(), validatorOptions: ABCValidator.Options = .init(),
+    selection: TuneSelection = .all
+  ) {
     self.parseOptions = parseOptions
     self.validatorOptions = validatorOptions
     self.selection = selection
@@ -83,7 +86,8 @@ public struct BatchValidator: Sendable {
   }
 
   /// Validates `files` concurrently; `progress(completed, total)` is called serially after each file.
-  public func validate(files: [String], progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> [FileValidationReport] {
+  public func validate(files: [String], progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> [FileValidationReport]
+  {
     let results = Mutex<[FileValidationReport?]>(Array(repeating: nil, count: files.count))
     let done = Mutex(0)
     let innerParallel = files.count < ProcessInfo.processInfo.activeProcessorCount
@@ -111,7 +115,8 @@ public struct BatchValidator: Sendable {
   public func validate(bytes: [UInt8], path: String, parallelTunes: Bool = false) -> FileValidationReport {
     let file = ABCParser(options: parseOptions).parse(bytes: bytes)
     let strict = validatorOptions.strict || ABCValidator.versionIsStrict(file.versionLine)
-    let validator = ABCValidator(options: ABCValidator.Options(strict: strict, checkBarDurations: validatorOptions.checkBarDurations))
+    let validator = ABCValidator(
+      options: ABCValidator.Options(strict: strict, checkBarDurations: validatorOptions.checkBarDurations))
     let tunes = file.tunes.filter { t in
       switch selection {
       case .all: return true
@@ -125,7 +130,9 @@ public struct BatchValidator: Sendable {
       // Duplicate X: numbers come from the whole-file check.
       diagnostics.append(contentsOf: ABCValidator.duplicateReferenceNumbers(file, strict: strict))
     } else {
-      diagnostics = file.diagnostics.filter { d in tunes.contains { $0.index == d.tuneIndex } }.map { validator.adjust($0, strict: strict) }
+      diagnostics = file.diagnostics.filter { d in tunes.contains { $0.index == d.tuneIndex } }.map {
+        validator.adjust($0, strict: strict)
+      }
     }
     var perTune: [[Diagnostic]] = Array(repeating: [], count: tunes.count)
     if parallelTunes && tunes.count > 8 {
@@ -139,13 +146,15 @@ public struct BatchValidator: Sendable {
       for (k, t) in tunes.enumerated() { perTune[k] = validator.validate(t, strict: strict) }
     }
     var summaries: [TuneSummary] = []
-    for (k, t) in tunes.enumerated() {
-      diagnostics.append(contentsOf: perTune[k])
+    for k in tunes.indices { diagnostics.append(contentsOf: perTune[k]) }
+    var withErrors: Set<Int> = []
+    for d in diagnostics where d.severity == .error {
+      if let t = d.tuneIndex { withErrors.insert(t) }
+    }
+    for t in tunes {
       summaries.append(
         TuneSummary(
-          index: t.index, referenceNumber: t.referenceNumber, title: t.title,
-          hasErrors: perTune[k].contains { $0.severity == .error }
-            || diagnostics.contains { $0.tuneIndex == t.index && $0.severity == .error }))
+          index: t.index, referenceNumber: t.referenceNumber, title: t.title, hasErrors: withErrors.contains(t.index)))
     }
     diagnostics.sort { ($0.location.offset, $0.id.rawValue) < ($1.location.offset, $1.id.rawValue) }
     var lines: [Int: String] = [:]

@@ -29,7 +29,8 @@ extension ABCValidator {
     for d in diags where d.severity == .error && seen.insert(d.id.rawValue).inserted {
       reasons.append("error \(d.id.code) [\(d.id.rawValue)] at \(d.location): \(d.message)")
     }
-    for d in diags where [DiagnosticID.repeatMissingStart, .repeatUnclosed, .repeatDuplicateStart, .endingMisplaced].contains(d.id) {
+    for d in diags
+    where [DiagnosticID.repeatMissingStart, .repeatUnclosed, .repeatDuplicateStart, .endingMisplaced].contains(d.id) {
       if seen.insert(d.id.rawValue).inserted { reasons.append("unbalanced repeats (\(d.id.code)): \(d.message)") }
     }
     if tune.key == nil { reasons.append("no K: line") }
@@ -37,10 +38,16 @@ extension ABCValidator {
     checker.run()
     let stats = checker.statistics
     if stats.bars == 0 { reasons.append("no bar of music") }
-    if stats.bars > 0 && stats.bars < policy.minimumBars { reasons.append("only \(stats.bars) bars (at least \(policy.minimumBars) needed)") }
+    if stats.bars > 0 && stats.bars < policy.minimumBars {
+      reasons.append("only \(stats.bars) bars (at least \(policy.minimumBars) needed)")
+    }
     if stats.bars > policy.maximumBars { reasons.append("\(stats.bars) bars (at most \(policy.maximumBars) allowed)") }
-    if stats.notes < policy.minimumNotes { reasons.append("only \(stats.notes) notes (at least \(policy.minimumNotes) needed)") }
-    for v in stats.voicesNotEndingWithBar { reasons.append("voice \(v.isEmpty ? "1" : v) does not end with a bar line") }
+    if stats.notes < policy.minimumNotes {
+      reasons.append("only \(stats.notes) notes (at least \(policy.minimumNotes) needed)")
+    }
+    for v in stats.voicesNotEndingWithBar {
+      reasons.append("voice \(v.isEmpty ? "1" : v) does not end with a bar line")
+    }
     return (reasons.isEmpty, reasons)
   }
 }

@@ -33,7 +33,8 @@ struct TuneChecker {
     var tupletFound = 0
     // broken rhythm
     var lastOperand: (duration: NoteLength, length: NoteLength, location: SourceLocation, path: (Int, Int?))? = nil
-    var pendingBroken: (factor: NoteLength, firstLength: NoteLength, first: (Int, Int?), location: SourceLocation, count: Int)? = nil
+    var pendingBroken:
+      (factor: NoteLength, firstLength: NoteLength, first: (Int, Int?), location: SourceLocation, count: Int)? = nil
     // grace
     var pendingGrace: SourceLocation? = nil
     // ties
@@ -66,6 +67,12 @@ struct TuneChecker {
   var voiceOrder: [String] = []
   var current = ""
   var cur: VoiceState
+  /// Header values, computed once.
+  let headerMeter: Meter?
+  let headerUnit: NoteLength
+  let headerKey: Key?
+  let declared: [Voice]
+  let headerDirectives: [Directive]
   var definedParts: [String] = []
   var definedPartLocations: [String: SourceLocation] = [:]
 
@@ -73,10 +80,17 @@ struct TuneChecker {
     self.tune = tune
     self.strict = strict
     self.checkBars = checkBars
-    self.cur = VoiceState(id: "", meter: tune.meter, unit: tune.unitLength)
+    self.headerMeter = tune.meter
+    self.headerUnit = tune.unitLength
+    self.headerKey = tune.key
+    self.declared = tune.declaredVoices
+    self.headerDirectives = tune.headerDirectives
+    self.cur = VoiceState(id: "", meter: headerMeter, unit: headerUnit)
   }
 
-  mutating func report(_ id: DiagnosticID, at loc: SourceLocation, length: Int = 1, _ message: String, hint: String? = nil) {
+  mutating func report(
+    _ id: DiagnosticID, at loc: SourceLocation, length: Int = 1, _ message: String, hint: String? = nil
+  ) {
     diagnostics.append(
       Diagnostic(
         id: id, severity: id.severity(strict: strict), location: loc, length: length, message: message, hint: hint,
@@ -86,7 +100,7 @@ struct TuneChecker {
   // MARK: driver
 
   mutating func run() {
-    let first = tune.declaredVoices.first?.key ?? ""
+    let first = declared.first?.key ?? ""
     current = first
     cur = makeVoice(first)
     voiceOrder.append(first)
@@ -114,17 +128,17 @@ struct TuneChecker {
   }
 
   func makeVoice(_ id: String) -> VoiceState {
-    var v = VoiceState(id: id, meter: tune.meter, unit: tune.unitLength)
-    if let k = tune.key {
+    var v = VoiceState(id: id, meter: headerMeter, unit: headerUnit)
+    if let k = headerKey {
       v.transpose = (k.clef.transpose ?? 0) + 12 * ((k.clef.octave ?? 0) + k.clef.octaveShift)
     }
-    if let declared = tune.declaredVoices.first(where: { $0.key == id }) {
+    if let declared = declared.first(where: { $0.key == id }) {
       let c = declared.clef
       if c.transpose != nil || c.octave != nil || c.octaveShift != 0 {
         v.transpose = (c.transpose ?? 0) + 12 * ((c.octave ?? 0) + c.octaveShift)
       }
     }
-    for d in tune.headerDirectives {
+    for d in headerDirectives {
       if case .transpose(let t)? = d.midi { v.midiTranspose = t }
     }
     return v
@@ -151,7 +165,11 @@ struct TuneChecker {
       var tied: [Int] = []
       for n in notes where n.tie != nil || ch.tie != nil { tied.append(n.diatonicIndex) }
       cur.pendingTies = tied
-      if let t = ch.tie { cur.tieLocation = t.range.start } else if let n = notes.first(where: { $0.tie != nil }), let t = n.tie { cur.tieLocation = t.range.start }
+      if let t = ch.tie {
+        cur.tieLocation = t.range.start
+      } else if let n = notes.first(where: { $0.tie != nil }), let t = n.tie {
+        cur.tieLocation = t.range.start
+      }
       cur.lastPitches = pitches
       for n in notes { checkPitch(n) }
       if !notes.isEmpty {
@@ -190,7 +208,9 @@ struct TuneChecker {
       cur.tupletFound = 0
     case .graceGroup(let g):
       if let p = cur.pendingGrace {
-        report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "write the main note right after the group: {g}A")
+        report(
+          .graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note",
+          hint: "write the main note right after the group: {g}A")
       }
       cur.pendingGrace = g.location
     case .brokenRhythm(let br):
@@ -220,7 +240,9 @@ struct TuneChecker {
   /// Checks pending grace groups and closes a lyric group before a note, chord or rest.
   mutating func beforeOperand(location: SourceLocation, isNote: Bool) {
     if let p = cur.pendingGrace, !isNote {
-      report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "a grace group cannot precede a rest")
+      report(
+        .graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note",
+        hint: "a grace group cannot precede a rest")
     }
     cur.pendingGrace = nil
     closeLyrics()
@@ -256,13 +278,17 @@ struct TuneChecker {
   /// The ABC text of the element at `path` (body index, expansion index).
   func text(_ path: (Int, Int?)) -> String {
     guard path.0 < tune.body.count else { return "" }
-    if let j = path.1, case .macro(let m) = tune.body[path.0], j < m.expansion.count { return ABCPrinter.print([m.expansion[j]]) }
+    if let j = path.1, case .macro(let m) = tune.body[path.0], j < m.expansion.count {
+      return ABCPrinter.print([m.expansion[j]])
+    }
     return ABCPrinter.print([tune.body[path.0]])
   }
 
   mutating func broken(_ br: BrokenRhythm) {
     guard let last = cur.lastOperand else {
-      report(.brokenRhythmMisuse, at: br.location, length: br.count, "\(brText(br)) with no note before it", hint: "broken rhythm goes between two notes: a>b")
+      report(
+        .brokenRhythmMisuse, at: br.location, length: br.count, "\(brText(br)) with no note before it",
+        hint: "broken rhythm goes between two notes: a>b")
       return
     }
     if cur.pendingBroken != nil {
@@ -282,11 +308,15 @@ struct TuneChecker {
 
   mutating func bar(_ b: BarLine) {
     if let pb = cur.pendingBroken {
-      report(.brokenRhythmMisuse, at: pb.location, length: pb.count, "broken rhythm with no note after it before the bar line")
+      report(
+        .brokenRhythmMisuse, at: pb.location, length: pb.count,
+        "broken rhythm with no note after it before the bar line")
       cur.pendingBroken = nil
     }
     if let p = cur.pendingGrace {
-      report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "write the main note right after the group: {g}A")
+      report(
+        .graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note",
+        hint: "write the main note right after the group: {g}A")
       cur.pendingGrace = nil
     }
     cur.lastOperand = nil
@@ -309,7 +339,8 @@ struct TuneChecker {
           let d = Diagnostic(
             id: .barUnderfull, severity: DiagnosticID.barUnderfull.severity(strict: strict), location: start,
             length: max(1, b.range.start.offset - start.offset),
-            message: "bar \(cur.barNumber) lasts \(describe(cur.bar, cur.meter)) but M:\(cur.meter!) needs \(describe(expected, cur.meter)) (\(describe(expected - cur.bar, cur.meter)) missing)",
+            message:
+              "bar \(cur.barNumber) lasts \(describe(cur.bar, cur.meter)) but M:\(cur.meter!) needs \(describe(expected, cur.meter)) (\(describe(expected - cur.bar, cur.meter)) missing)",
             hint: "check the note lengths in this bar", tuneIndex: tune.index)
           cur.pendingUnderfull.append((cur.barNumber, d))
         }
@@ -360,7 +391,9 @@ struct TuneChecker {
 
   /// A partial bar right before a section boundary (ending, part or key change) is allowed.
   mutating func forgiveUnderfullBeforeBoundary() {
-    if !cur.barHasMusic, let last = cur.pendingUnderfull.last, last.bar == cur.barNumber - 1 { cur.pendingUnderfull.removeLast() }
+    if !cur.barHasMusic, let last = cur.pendingUnderfull.last, last.bar == cur.barNumber - 1 {
+      cur.pendingUnderfull.removeLast()
+    }
   }
 
   mutating func ending(_ e: Ending) {
@@ -377,7 +410,8 @@ struct TuneChecker {
     } else if cur.lastEndingMax == 0 {
       report(
         .endingMisplaced, at: e.location, length: e.text.utf8.count,
-        "ending \(e.text) at bar \(cur.barNumber) has no matching first ending", hint: "write the first ending as [1 or |1")
+        "ending \(e.text) at bar \(cur.barNumber) has no matching first ending",
+        hint: "write the first ending as [1 or |1")
     }
     cur.lastEndingMax = max(cur.lastEndingMax, e.maxPass)
     cur.pendingTies = []
@@ -389,7 +423,8 @@ struct TuneChecker {
     guard !cur.pendingTies.isEmpty else { return }
     if !cur.pendingTies.contains(where: { pitches.contains($0) }) {
       report(
-        .tieDifferentPitch, at: cur.tieLocation, "tie at \(cur.tieLocation) joins notes of different pitch; ties need the same pitch",
+        .tieDifferentPitch, at: cur.tieLocation,
+        "tie at \(cur.tieLocation) joins notes of different pitch; ties need the same pitch",
         hint: "use a slur ( ) for different pitches")
     }
     cur.pendingTies = []
@@ -397,7 +432,8 @@ struct TuneChecker {
 
   mutating func restAfterTie() {
     if !cur.pendingTies.isEmpty {
-      report(.tieDangling, at: cur.tieLocation, "tie at \(cur.tieLocation) is followed by a rest", hint: "remove the tie")
+      report(
+        .tieDangling, at: cur.tieLocation, "tie at \(cur.tieLocation) is followed by a rest", hint: "remove the tie")
       cur.pendingTies = []
     }
   }
@@ -453,7 +489,8 @@ struct TuneChecker {
     case .meter(let m):
       if cur.barHasMusic && f.form == .inline {
         report(
-          .meterChangeMidBar, at: f.location, length: f.range.byteCount, "meter change in the middle of bar \(cur.barNumber)",
+          .meterChangeMidBar, at: f.location, length: f.range.byteCount,
+          "meter change in the middle of bar \(cur.barNumber)",
           hint: "put the M: change right after a bar line")
       }
       cur.meter = m
@@ -505,13 +542,16 @@ struct TuneChecker {
           hint: "complete the tuplet or change its count")
       }
       if let p = cur.pendingGrace {
-        report(.graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note", hint: "write the main note after the group")
+        report(
+          .graceWithoutNote, at: p, "grace notes at \(p) must be followed by a note",
+          hint: "write the main note after the group")
       }
       if let pb = cur.pendingBroken {
         report(.brokenRhythmMisuse, at: pb.location, length: pb.count, "broken rhythm with no note after it")
       }
       if !cur.pendingTies.isEmpty {
-        report(.tieDangling, at: cur.tieLocation, "tie at the end of the tune has nothing to tie to", hint: "remove the tie")
+        report(
+          .tieDangling, at: cur.tieLocation, "tie at the end of the tune has nothing to tie to", hint: "remove the tie")
       }
       for s in cur.slurs {
         report(.slurUnclosed, at: s, "slur opened at \(s) is never closed", hint: "close it with )")
@@ -542,7 +582,8 @@ struct TuneChecker {
       for label in played where !definedParts.contains(label) {
         report(
           .partUndefined, at: field.location, length: field.range.byteCount,
-          "P:\(field.trimmedValue) uses part \(label), which is never defined", hint: "mark the part in the body with P:\(label)")
+          "P:\(field.trimmedValue) uses part \(label), which is never defined",
+          hint: "mark the part in the body with P:\(label)")
       }
       for label in Set(definedParts) where !played.contains(label) {
         report(

@@ -25,12 +25,22 @@ struct ABC2MIDIRepeats {
   static func unfold(_ items: [ScriptItem], partOrder: [String]?, fixRepeats: Bool, isFirstVoice: Bool) -> [PlayedItem] {
     var features: [Feature] = []
     features.reserveCapacity(items.count + 4)
-    // abc2midi adds a `||` where the first line of music starts (after header-like fields and part labels).
+    // A header `P:` naming a single part is taken as that part's label at the start of the body, unless the body
+    // labels it itself (abc2midi's `headerpartlabel`).
+    if isFirstVoice, let order = partOrder, order.count == 1,
+      !items.contains(where: { if case .part(let label, _) = $0 { return label == order[0] } else { return false } })
+    {
+      features.append(.part(order[0]))
+    }
+    // abc2midi adds a `||` where the first line of music starts (after field lines and part labels; before the
+    // chord symbols and dynamics written on that line).
     var addedBar: Int?
     var musicStart: Int? = isFirstVoice ? items.firstIndex { item in
       switch item {
-      case .sound, .bar, .ending: return true
-      default: return false
+      case .sound, .bar, .ending, .control(.chordSymbol), .control(.dynamic), .control(.velocityShift), .control(.pedal):
+        return true
+      default:
+        return false
       }
     } : nil
     for (index, item) in items.enumerated() {

@@ -122,7 +122,8 @@ public enum ABCToMIDI {
     try sequence(in: ABCParser().parse(text), path: path, tune: selector, options: options)
   }
 
-  static func sequence(in file: ABCFile, path: String, tune selector: TuneSelector, options: PerformanceOptions)
+  /// One tune of a parsed file; `path` names the file in errors.
+  public static func sequence(in file: ABCFile, path: String, tune selector: TuneSelector, options: PerformanceOptions)
     throws(ABCToMIDIError) -> ConvertedTune
   {
     let tunes = file.tunes

@@ -66,7 +66,8 @@ public struct ABCImportBatch: Sendable {
         failures.append(failure)
       }
       onProgress(
-        Progress(completed: index + 1, total: paths.count, path: path, imported: imported.count, failed: failures.count))
+        Progress(completed: index + 1, total: paths.count, path: path, imported: imported.count, failed: failures.count)
+      )
     }
     return Outcome(abcText: text, imported: imported, failures: failures)
   }

@@ -22,12 +22,14 @@ public enum ABCImportError: Error, Hashable, Sendable, CustomStringConvertible {
     case .noNotes:
       return "the MIDI file has no notes outside the percussion channel (channel 10); there is no melody to import"
     case .trackOutOfRange(let track, let count):
-      return "track \(track) does not exist: the file has \(count) track\(count == 1 ? "" : "s") (0…\(max(0, count - 1))); "
+      return
+        "track \(track) does not exist: the file has \(count) track\(count == 1 ? "" : "s") (0…\(max(0, count - 1))); "
         + "see `studio info FILE` for the tracks"
     case .noNotesInPart(let track, let channel, let withNotes):
       let part = [track.map { "track \($0)" }, channel.map { "channel \($0.userNumber)" }].compactMap { $0 }
         .joined(separator: ", ")
-      let hint = withNotes.isEmpty
+      let hint =
+        withNotes.isEmpty
         ? "the file has no melodic notes at all"
         : "tracks with notes: " + withNotes.map(String.init).joined(separator: ", ")
       return "\(part.isEmpty ? "the selection" : part) has no notes outside the percussion channel; \(hint)"

@@ -17,8 +17,9 @@ import ABCParser
 public struct ABCImporter: Sendable {
   public var options: ABCImportOptions
 
-  /// Most bars a tune may have (about an hour of 4/4 at 120 BPM).
-  public static let barLimit = 2000
+  /// Most bars a tune may have (over five hours of 4/4 at 120 BPM): more means a stray note far after the music,
+  /// which would fill a training corpus with empty bars.
+  public static let barLimit = 10_000
 
   public init(options: ABCImportOptions = ABCImportOptions()) { self.options = options }
 
@@ -40,7 +41,8 @@ public struct ABCImporter: Sendable {
 
     // Grid and quantisation.
     let onsets = part.notes.map(\.startTick)
-    let fit = options.grid.map { GridFit.fitting($0, ppq: sequence.ppq, onsets: onsets) }
+    let fit =
+      options.grid.map { GridFit.fitting($0, ppq: sequence.ppq, onsets: onsets) }
       ?? GridFit.choosing(ppq: sequence.ppq, onsets: onsets)
     let quantized = MelodyQuantizer(fit: fit).quantize(part.notes)
     let (notes, filledRests) = MelodyQuantizer.fillingRests(upTo: options.fillRests, in: quantized.notes)
@@ -61,12 +63,15 @@ public struct ABCImporter: Sendable {
       throw .meterDoesNotFitGrid(meter: options.meter ?? .fourFour, grid: fit.grid)
     }
     if signatures.count > 1, layout.meterSource == .timeSignature,
-      signatures.dropFirst().contains(where: { $0.numerator != signatures[0].numerator || $0.denominator != signatures[0].denominator })
+      signatures.dropFirst().contains(where: {
+        $0.numerator != signatures[0].numerator || $0.denominator != signatures[0].denominator
+      })
     {
       notices.append("the time signature changes later in the file; the whole tune is written in M:\(layout.meter)")
     }
     if let first = signatures.first, first.numerator < 2, layout.meterSource == .inferred {
-      notices.append("time signature \(first.numerator)/\(first.denominator) ignored; meter inferred as M:\(layout.meter)")
+      notices.append(
+        "time signature \(first.numerator)/\(first.denominator) ignored; meter inferred as M:\(layout.meter)")
     }
 
     // Key.
@@ -91,7 +96,9 @@ public struct ABCImporter: Sendable {
     let unit = options.unitLength ?? Self.chooseUnit(writer: writer, layout: bars)
     let tempos = Self.tempos(of: sequence)
     let bpm = tempos.first.map { 60_000_000 / Double(max(1, $0)) }
-    if tempos.count > 1 { notices.append("\(tempos.count - 1) later tempo change(s) ignored; Q: gives the first tempo") }
+    if tempos.count > 1 {
+      notices.append("\(tempos.count - 1) later tempo change(s) ignored; Q: gives the first tempo")
+    }
 
     var header = "X:\(options.referenceNumber)\n"
     if let title = options.title.flatMap(ImportText.fieldValue) { header += "T:\(title)\n" }

@@ -64,7 +64,8 @@ struct ABCMelodyWriter {
 
     for note in notes {
       if note.start > cursor { append({ _, _ in .rest }, from: cursor, to: note.start) }
-      append({ isLast, continues in .note(pitch: note.pitch, tied: !isLast, continuesAcrossBar: continues) },
+      append(
+        { isLast, continues in .note(pitch: note.pitch, tied: !isLast, continuesAcrossBar: continues) },
         from: note.start, to: note.end)
       cursor = note.end
     }

@@ -101,7 +101,9 @@ public struct GridFit: Hashable, Sendable {
       return f
     }
     let slack = onsets.count / 200
-    func keeps(_ coarse: ImportGrid, asMuchAs fine: ImportGrid) -> Bool { fit(coarse).merged - fit(fine).merged <= slack }
+    func keeps(_ coarse: ImportGrid, asMuchAs fine: ImportGrid) -> Bool {
+      fit(coarse).merged - fit(fine).merged <= slack
+    }
     if fit(.eighth).share >= 0.98, keeps(.eighth, asMuchAs: .sixteenth) { return fit(.eighth) }
     if fit(.sixteenth).share >= 0.98, keeps(.sixteenth, asMuchAs: .thirtySecond) { return fit(.sixteenth) }
     let straight = fit(.sixteenth)

@@ -69,7 +69,8 @@ public struct ImportKey: Hashable, Sendable, CustomStringConvertible {
     let p = ((pc % 12) + 12) % 12
     let f = minor ? minorFifths[p] : majorFifths[p]
     let tonicPosition = minor ? f + 3 : f
-    return ImportKey(uncheckedTonic: Self.pitchClass(atPosition: tonicPosition), mode: minor ? .aeolian : .ionian, fifths: f)
+    return ImportKey(
+      uncheckedTonic: Self.pitchClass(atPosition: tonicPosition), mode: minor ? .aeolian : .ionian, fifths: f)
   }
 
   /// Semitones of the signature's alteration for each letter (F C G D A E B get +1 with sharps, B E A D G C F −1

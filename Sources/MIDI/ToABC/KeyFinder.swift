@@ -22,7 +22,8 @@ public enum KeyFinder {
         let r = correlation(weights, rotated)
         let key = ImportKey.conventional(tonicSemitone: tonic, minor: minor)
         if let b = best {
-          let better = r > b.correlation + 1e-12
+          let better =
+            r > b.correlation + 1e-12
             || (abs(r - b.correlation) <= 1e-12 && abs(key.fifths) < abs(b.key.fifths))
           if !better { continue }
         }

@@ -1,7 +1,241 @@
+import ABCParser
 import ArgumentParser
+import Foundation
+import MIDI
 
-// DEVELOPMENT PLACEHOLDER: replaced by the real command. Must not survive to a landed commit.
+/// `studio convert`: ABC tunes to Standard MIDI Files through the ABC performer.
 struct ConvertCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "convert", abstract: "(in development)")
-  func run() throws { throw ValidationError("studio convert is not built yet") }
+  static let configuration = CommandConfiguration(
+    commandName: "convert",
+    abstract: "Convert ABC tunes to Standard MIDI Files.",
+    discussion: """
+      Each tune is played as abc2midi plays it (repeats, endings, parts, voices, ornaments, guitar-chord \
+      accompaniment, %%MIDI directives, beat-stress velocities) and written as an SMF (format 0 for a single voice \
+      without accompaniment, else format 1; 480 ticks per quarter note unless --ppq says otherwise).
+
+      With -o, the file must hold one tune, or --tune/--index must pick one. With --out-dir, every tune is written \
+      to DIR/<stem>_<X>.mid (<stem> is the input name without .abc, <X> the tune's X: number); when an X: number is \
+      used by more than one tune, each of those tunes is written to DIR/<stem>_<X>-<N>.mid, N being its position in \
+      the file (1 = first tune); a tune without an X: number is written to DIR/<stem>_tune-<N>.mid.
+
+      Tunes with errors are still converted where the music is clear; the problems are printed as warnings \
+      (file:line:col; with --out-dir only errors unless --verbose). Files are written atomically: an existing file \
+      is only ever replaced by a complete one.
+
+      Examples:
+        studio convert reel.abc -o reel.mid
+        studio convert irish.abc --tune 3 -o kesh.mid
+        studio convert irish.abc --index 140 -o tune.mid --no-accompaniment --transpose -2
+        studio convert nottingham/jigs.abc --out-dir midi/ --format 1 --ppq 960
+
+      Exit status: 0 success, 1 when a tune has no music to convert, 2 on usage or I/O errors.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: ArgumentHelp("The ABC file.", valueName: "input.abc")) var input: String
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("Output MIDI file (one tune).", valueName: "path"))
+  var output: String?
+
+  @Option(
+    name: .customLong("out-dir"),
+    help: ArgumentHelp("Write one MIDI file per tune into this directory (created when missing).", valueName: "dir"))
+  var outputDirectory: String?
+
+  @Option(help: ArgumentHelp("Convert the first tune with this X: number.", valueName: "X"))
+  var tune: Int?
+
+  @Option(help: ArgumentHelp("Convert the tune at this position in the file (1 = first).", valueName: "N"))
+  var index: Int?
+
+  @Option(help: ArgumentHelp("SMF format, 0 or 1 (default: 0 for one track, else 1).", valueName: "0|1"))
+  var format: Int?
+
+  @Option(help: ArgumentHelp("Ticks per quarter note, 24…32767 (default 480).", valueName: "n"))
+  var ppq: Int = 480
+
+  @Flag(name: .customLong("no-accompaniment"), help: "Leave out the guitar-chord accompaniment, drums and drones.")
+  var noAccompaniment = false
+
+  @Option(help: ArgumentHelp("Transpose every voice by this many semitones (-48…48).", valueName: "n"))
+  var transpose: Int = 0
+
+  @Option(help: ArgumentHelp("General MIDI program 0…127 for every voice (replaces %%MIDI program).", valueName: "n"))
+  var program: Int?
+
+  func validate() throws {
+    if output == nil && outputDirectory == nil {
+      throw ValidationError("give an output: -o OUT.mid for one tune, or --out-dir DIR for one file per tune")
+    }
+    if output != nil && outputDirectory != nil { throw ValidationError("give -o or --out-dir, not both") }
+    if tune != nil && index != nil { throw ValidationError("give --tune or --index, not both") }
+    if outputDirectory != nil && (tune != nil || index != nil) {
+      throw ValidationError("--tune and --index pick one tune for -o; --out-dir converts every tune")
+    }
+    if let format, format != 0 && format != 1 { throw ValidationError("--format must be 0 or 1") }
+    guard (24...32767).contains(ppq) else { throw ValidationError("--ppq must be between 24 and 32767") }
+    guard (-48...48).contains(transpose) else { throw ValidationError("--transpose must be between -48 and 48") }
+    if let program, !(0...127).contains(program) { throw ValidationError("--program must be between 0 and 127") }
+    if let index, index < 1 { throw ValidationError("--index counts from 1 (the first tune)") }
+  }
+
+  func run() throws {
+    _ = try global.loadConfig()
+    let options = PerformanceOptions(
+      transpose: transpose, programOverride: program, accompaniment: !noAccompaniment, ppq: ppq, format: format)
+    let file: ABCFile
+    do {
+      file = try ABCParser().parseFile(atPath: input)
+    } catch {
+      throw StudioFailure("cannot read \(input): \(error)")
+    }
+    if let output {
+      try convertOne(file, to: output, options: options)
+    } else if let outputDirectory {
+      try convertAll(file, into: outputDirectory, options: options)
+    }
+  }
+
+  // MARK: - One tune
+
+  private func convertOne(_ file: ABCFile, to path: String, options: PerformanceOptions) throws {
+    let selector: ABCToMIDI.TuneSelector
+    if let tune {
+      selector = .referenceNumber(tune)
+      let count = file.tunes.filter { $0.referenceNumber == tune }.count
+      if count > 1 {
+        printError("warning: \(input): X:\(tune) is used by \(count) tunes; converting the first (use --index N to pick another)")
+      }
+    } else if let index {
+      selector = .ordinal(index - 1)
+    } else {
+      guard file.tunes.count <= 1 else {
+        throw StudioFailure(
+          "\(input) holds \(file.tunes.count) tunes; pick one with --tune X or --index N, or use --out-dir DIR")
+      }
+      selector = .first
+    }
+    let converted: ABCToMIDI.ConvertedTune
+    do {
+      converted = try ABCToMIDI.sequence(in: file, path: input, tune: selector, options: options)
+    } catch {
+      switch error {
+      case .noMusic: throw StudioFailure(error.description, exitCode: 1)
+      default: throw StudioFailure(error.description)
+      }
+    }
+    for line in converted.messages(path: input) { printError(line) }
+    try MIDIOutput.write(converted.sequence, to: path)
+    print("wrote \(path): \(Self.describe(converted))")
+  }
+
+  // MARK: - Every tune
+
+  private func convertAll(_ file: ABCFile, into directory: String, options: PerformanceOptions) throws {
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      throw StudioFailure("cannot create the output directory \(directory): \(error.localizedDescription)")
+    }
+    let tunes = file.tunes
+    guard !tunes.isEmpty else { throw StudioFailure("\(input): no tune found: a tune must begin with an X: line", exitCode: 1) }
+    let names = Self.fileNames(for: tunes.map(\.referenceNumber), stem: Self.stem(input))
+    let progress = ProgressBar(total: tunes.count, label: "convert")
+    var written = 0
+    var skipped = 0
+    var warnings = 0
+    var done = 0
+    try ABCToMIDI.forEachTune(in: file, options: options) { converted in
+      let name = names[done]
+      done += 1
+      let messages = converted.messages(path: input)
+      warnings += messages.count
+      if global.verbose {
+        for line in messages { printError(line) }
+      } else {
+        for line in messages where line.contains(": error") { printError(line) }
+      }
+      if converted.hasMusic {
+        try MIDIOutput.write(converted.sequence, to: (directory as NSString).appendingPathComponent(name))
+        written += 1
+      } else {
+        skipped += 1
+        printError(ABCToMIDIError.noMusic(path: input, info: converted.info).description + "; skipped")
+      }
+      progress.update(completed: done, detail: name)
+    }
+    progress.finish()
+    var summary = "wrote \(written) MIDI file\(written == 1 ? "" : "s") to \(directory)"
+    if skipped > 0 { summary += "; \(skipped) tune\(skipped == 1 ? "" : "s") without music skipped" }
+    if warnings > 0 && !global.verbose { summary += "; \(warnings) warning\(warnings == 1 ? "" : "s") (--verbose lists them)" }
+    print(summary)
+    if skipped > 0 { throw ExitCode(1) }
+  }
+
+  /// Output names for tunes with these X: numbers, in file order (see the command's discussion).
+  static func fileNames(for numbers: [Int?], stem: String) -> [String] {
+    var counts: [Int: Int] = [:]
+    for case let x? in numbers { counts[x, default: 0] += 1 }
+    return numbers.enumerated().map { ordinal, x in
+      guard let x else { return "\(stem)_tune-\(ordinal + 1).mid" }
+      return counts[x, default: 0] > 1 ? "\(stem)_\(x)-\(ordinal + 1).mid" : "\(stem)_\(x).mid"
+    }
+  }
+
+  /// The input's file name without its directory and `.abc` extension.
+  static func stem(_ path: String) -> String {
+    let name = (path as NSString).lastPathComponent
+    return name.lowercased().hasSuffix(".abc") ? String(name.dropLast(4)) : name
+  }
+
+  /// `X:3 "The Kesh", format 1, 3 tracks, 412 notes, 1:23`.
+  static func describe(_ t: ABCToMIDI.ConvertedTune) -> String {
+    let x = t.info.referenceNumber.map { "X:\($0)" } ?? "tune \(t.info.ordinal + 1)"
+    let title = t.info.title.map { " \"\($0)\"" } ?? ""
+    let notes = t.performance.tracks.reduce(0) { $0 + $1.notes.count }
+    let seconds = Int(t.sequence.durationSeconds.rounded())
+    let tracks = t.sequence.tracks.count
+    return "\(x)\(title), format \(t.sequence.format), \(tracks) track\(tracks == 1 ? "" : "s"), \(notes) notes, "
+      + "\(seconds / 60):\(String(format: "%02d", seconds % 60))"
+  }
+}
+
+/// Writes SMF files atomically without `fsync`: the bytes go to a temporary file in the destination's directory,
+/// which is then renamed over the destination, so a reader (or a failed run) sees the old complete file or the new
+/// complete file, never a partial one. Skipping `fsync` keeps a whole-corpus conversion fast (it costs about 5 ms
+/// per file here, ten seconds for two thousand tunes); durability across a power cut is not promised.
+enum MIDIOutput {
+  static func write(_ sequence: MIDISequence, to path: String) throws {
+    let bytes: [UInt8]
+    do {
+      bytes = try MIDIFile.encode(sequence)
+    } catch {
+      throw StudioFailure("cannot encode \(path): \(error)")
+    }
+    let directory = (path as NSString).deletingLastPathComponent
+    let name = (path as NSString).lastPathComponent
+    let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw StudioFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+    var failure: String?
+    bytes.withUnsafeBytes { raw in
+      var offset = 0
+      while offset < raw.count {
+        let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          failure = String(cString: strerror(errno))
+          return
+        }
+        offset += n
+      }
+    }
+    if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+    if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+    if let failure {
+      unlink(temporary)
+      throw StudioFailure("cannot write \(path): \(failure)")
+    }
+  }
 }

@@ -96,7 +96,8 @@ struct ImportCommand: ParsableCommand {
       sequence = try MIDIFile.read(path: input)
     } catch {
       let status: Int32 = if case .cannotRead = error.underlying { 2 } else { 1 }
-      throw StudioFailure(error.message.hasPrefix("cannot read") ? error.message : "\(input): \(error.message)", exitCode: status)
+      throw StudioFailure(
+        error.message.hasPrefix("cannot read") ? error.message : "\(input): \(error.message)", exitCode: status)
     }
     var options = importOptions
     if options.title == nil { options.title = ABCImportBatch.title(forPath: input) }
@@ -107,7 +108,8 @@ struct ImportCommand: ParsableCommand {
       throw StudioFailure("\(input): \(error.description)", exitCode: 1)
     }
     if let problem = result.validationErrors().first {
-      throw StudioFailure("\(input): the ABC written for it does not validate: \(problem); please report this", exitCode: 1)
+      throw StudioFailure(
+        "\(input): the ABC written for it does not validate: \(problem); please report this", exitCode: 1)
     }
     let toStdout = output == nil || output == "-"
     if toStdout {
@@ -124,7 +126,9 @@ struct ImportCommand: ParsableCommand {
     guard let output, output != "-" else {
       throw StudioFailure("importing a directory needs -o OUT.abc for the combined tunes")
     }
-    if title != nil { throw StudioFailure("--title is for one file; in a directory every tune is named after its file") }
+    if title != nil {
+      throw StudioFailure("--title is for one file; in a directory every tune is named after its file")
+    }
     let files = try Self.midiFiles(in: input)
     guard !files.isEmpty else { throw StudioFailure("\(input) holds no .mid or .midi files") }
     let bar = ProgressBar(total: files.count, label: "import")

@@ -56,7 +56,8 @@ struct ValidateCommand: ParsableCommand {
     let (files, missing) = BatchValidator.findABCFiles(paths)
     for m in missing { printError("error: \(m.path): \(m.reason)") }
     let batch = BatchValidator(
-      parseOptions: ParseOptions(strict: strict, blankLinesAfterHeader: blankLineEndsTune ? .endTune : .continueIfMusicFollows),
+      parseOptions: ParseOptions(
+        strict: strict, blankLinesAfterHeader: blankLineEndsTune ? .endTune : .continueIfMusicFollows),
       validatorOptions: ABCValidator.Options(strict: strict),
       selection: index.map { .ordinal($0) } ?? tune.map { .referenceNumber($0) } ?? .all)
     let bar = SerialProgress(ProgressBar(total: files.count, label: "validate"), enabled: files.count > 1)
@@ -112,7 +113,8 @@ struct ValidationOutput {
         }
       }
     }
-    let line = "checked \(s.tunes) tune\(s.tunes == 1 ? "" : "s") in \(reports.count) file\(reports.count == 1 ? "" : "s"): "
+    let line =
+      "checked \(s.tunes) tune\(s.tunes == 1 ? "" : "s") in \(reports.count) file\(reports.count == 1 ? "" : "s"): "
       + "\(s.tunesWithErrors) with errors, \(s.errors) error\(s.errors == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s")"
     if format == .text { out += line + "\n" } else { printError(line) }
     FileHandle.standardOutput.write(Data(out.utf8))

@@ -10,7 +10,10 @@ public struct Directive: Hashable, Sendable {
   public var midi: MIDIDirective?
   public var range: SourceRange
 
-  public init(name: String, arguments: String, text: String, midi: MIDIDirective? = nil, range: SourceRange = SourceRange(at: .start)) {
+  public init(
+    name: String, arguments: String, text: String, midi: MIDIDirective? = nil,
+    range: SourceRange = SourceRange(at: .start)
+  ) {
     self.name = name
     self.arguments = arguments
     self.text = text

@@ -20,7 +20,9 @@ public struct Key: Hashable, Sendable {
   /// Clef and transposition parameters (also used by `V:`).
   public var clef: ClefParameters
 
-  public init(root: Root, accidentals: [KeyAccidental] = [], isExplicit: Bool = false, clef: ClefParameters = ClefParameters()) {
+  public init(
+    root: Root, accidentals: [KeyAccidental] = [], isExplicit: Bool = false, clef: ClefParameters = ClefParameters()
+  ) {
     self.root = root
     self.accidentals = accidentals
     self.isExplicit = isExplicit

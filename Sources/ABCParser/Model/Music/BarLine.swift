@@ -44,7 +44,9 @@ public struct BarLine: Hashable, Sendable {
   /// `true` for `|:`, `::`, `:|:` …
   public var isRepeatStart: Bool { startRepeats > 0 }
   /// `true` for bars that end a variant ending (E-03): `||`, `:|`, `|]`, `[|`, `::`.
-  public var closesEnding: Bool { isRepeatEnd || isRepeatStart || style == .double || style == .thinThick || style == .thickThin }
+  public var closesEnding: Bool {
+    isRepeatEnd || isRepeatStart || style == .double || style == .thinThick || style == .thickThin
+  }
   public var location: SourceLocation { range.start }
 }
 

@@ -47,13 +47,44 @@ public struct ChordName: Hashable, Sendable {
 
 /// Chord types known to the parser, with their semitone offsets above the root (abc2midi's table, CS-06).
 public enum ChordQuality: String, Hashable, Sendable, CaseIterable {
-  case major = "", minor = "m", seventh = "7", minorSeventh = "m7", majorSeventh = "maj7", sixth = "6",
-    minorSixth = "m6", augmented = "aug", augmentedSeventh = "aug7", diminished = "dim", diminishedSeventh = "dim7",
-    ninth = "9", minorNinth = "m9", majorNinth = "maj9", eleventh = "11", thirteenth = "13", diminishedNinth = "dim9",
-    suspended = "sus", suspendedSecond = "sus2", suspendedNinth = "sus9", seventhSuspended = "7sus4",
-    seventhSuspendedNinth = "7sus9", fifth = "5", halfDiminished = "m7b5", minorMajorSeventh = "mmaj7",
-    addNinth = "add9", seventhFlatNinth = "7b9", seventhSharpNinth = "7#9", seventhFlatFifth = "7b5",
-    seventhSharpFifth = "7#5", sixNine = "69", minorEleventh = "m11"
+  case major = ""
+  case minor = "m"
+  case seventh = "7"
+  case minorSeventh = "m7"
+  case majorSeventh = "maj7"
+  case sixth = "6"
+  case
+    minorSixth = "m6"
+  case augmented = "aug"
+  case augmentedSeventh = "aug7"
+  case diminished = "dim"
+  case diminishedSeventh = "dim7"
+  case
+    ninth = "9"
+  case minorNinth = "m9"
+  case majorNinth = "maj9"
+  case eleventh = "11"
+  case thirteenth = "13"
+  case diminishedNinth = "dim9"
+  case
+    suspended = "sus"
+  case suspendedSecond = "sus2"
+  case suspendedNinth = "sus9"
+  case seventhSuspended = "7sus4"
+  case
+    seventhSuspendedNinth = "7sus9"
+  case fifth = "5"
+  case halfDiminished = "m7b5"
+  case minorMajorSeventh = "mmaj7"
+  case
+    addNinth = "add9"
+  case seventhFlatNinth = "7b9"
+  case seventhSharpNinth = "7#9"
+  case seventhFlatFifth = "7b5"
+  case
+    seventhSharpFifth = "7#5"
+  case sixNine = "69"
+  case minorEleventh = "m11"
 
   /// Semitones above the root, root first.
   public var semitones: [Int] {

@@ -30,7 +30,9 @@ public struct MultiMeasureRest: Hashable, Sendable {
   public var countText: String
   public var range: SourceRange
 
-  public init(isInvisible: Bool = false, bars: Int = 1, countText: String = "", range: SourceRange = SourceRange(at: .start)) {
+  public init(
+    isInvisible: Bool = false, bars: Int = 1, countText: String = "", range: SourceRange = SourceRange(at: .start)
+  ) {
     self.isInvisible = isInvisible
     self.bars = bars
     self.countText = countText

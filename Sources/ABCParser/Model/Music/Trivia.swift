@@ -91,7 +91,9 @@ public struct MacroUse: Hashable, Sendable {
   public var expansion: [BodyElement]
   public var range: SourceRange
 
-  public init(text: String, expandedText: String, expansion: [BodyElement], range: SourceRange = SourceRange(at: .start)) {
+  public init(
+    text: String, expandedText: String, expansion: [BodyElement], range: SourceRange = SourceRange(at: .start)
+  ) {
     self.text = text
     self.expandedText = expandedText
     self.expansion = expansion

@@ -15,7 +15,9 @@ public struct Tuplet: Hashable, Sendable {
   public var text: String
   public var range: SourceRange
 
-  public init(p: Int, writtenQ: Int?, writtenR: Int?, q: Int, r: Int, text: String, range: SourceRange = SourceRange(at: .start)) {
+  public init(
+    p: Int, writtenQ: Int?, writtenR: Int?, q: Int, r: Int, text: String, range: SourceRange = SourceRange(at: .start)
+  ) {
     self.p = p
     self.writtenQ = writtenQ
     self.writtenR = writtenR
@@ -49,7 +51,9 @@ public struct GraceGroup: Hashable, Sendable {
   public var isClosed: Bool
   public var range: SourceRange
 
-  public init(isAcciaccatura: Bool, elements: [BodyElement], isClosed: Bool = true, range: SourceRange = SourceRange(at: .start)) {
+  public init(
+    isAcciaccatura: Bool, elements: [BodyElement], isClosed: Bool = true, range: SourceRange = SourceRange(at: .start)
+  ) {
     self.isAcciaccatura = isAcciaccatura
     self.elements = elements
     self.isClosed = isClosed

@@ -13,7 +13,8 @@ public enum ChordNameParser {
     "sus4": .suspended, "sus2": .suspendedSecond, "sus9": .suspendedNinth, "7sus4": .seventhSuspended,
     "7sus": .seventhSuspended, "7sus9": .seventhSuspendedNinth, "7sus2": .seventhSuspendedNinth, "5": .fifth,
     "m7b5": .halfDiminished, "ø": .halfDiminished, "ø7": .halfDiminished, "m7-5": .halfDiminished,
-    "mmaj7": .minorMajorSeventh, "mM7": .minorMajorSeventh, "add9": .addNinth, "add2": .addNinth, "7b9": .seventhFlatNinth,
+    "mmaj7": .minorMajorSeventh, "mM7": .minorMajorSeventh, "add9": .addNinth, "add2": .addNinth,
+    "7b9": .seventhFlatNinth,
     "7#9": .seventhSharpNinth, "7b5": .seventhFlatFifth, "69": .sixNine, "6/9": .sixNine, "m11": .minorEleventh,
   ]
 

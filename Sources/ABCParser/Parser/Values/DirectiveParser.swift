@@ -5,7 +5,8 @@ enum DirectiveParser {
   static func parseLine(src: SourceText, line l: Int, state: inout ParseState) -> Directive {
     let line = src.lines[l]
     let text = src.string(line.start, line.contentEnd)
-    let range = SourceRange(start: src.location(line: l, offset: line.start), end: src.location(line: l, offset: line.contentEnd))
+    let range = SourceRange(
+      start: src.location(line: l, offset: line.start), end: src.location(line: l, offset: line.contentEnd))
     // Drop a trailing comment from the arguments (`%%MIDI program 1 % flute`).
     let cs = FieldParser.commentStart(src.bytes, line.start + 2, line.contentEnd)
     let body = src.string(line.start + 2, cs)
@@ -14,7 +15,9 @@ enum DirectiveParser {
 
   /// Parses the value of an `I:` field (line or inline). `MIDI=` occurrences split it into several directives
   /// (`[I:MIDI=program 73 MIDI=chordprog 29]`).
-  static func parseInstruction(_ raw: String, range: SourceRange, state: inout ParseState, at loc: SourceLocation) -> [Directive] {
+  static func parseInstruction(_ raw: String, range: SourceRange, state: inout ParseState, at loc: SourceLocation)
+    -> [Directive]
+  {
     let t = raw.trimmingABCSpaces()
     var pieces: [String] = []
     if t.hasPrefix("MIDI=") {
@@ -108,7 +111,9 @@ enum MIDIDirectiveParser {
     case "rtranspose": return int(0, -127...127).map { .relativeTranspose($0) }
     case "c": return int(0, 0...127).map { .middleC($0) }
     case "beat":
-      guard let a = int(0, 0...127), let b = int(1, 0...127), let c = int(2, 0...127), let n = int(3, 1...64) else { return nil }
+      guard let a = int(0, 0...127), let b = int(1, 0...127), let c = int(2, 0...127), let n = int(3, 1...64) else {
+        return nil
+      }
       return .beat(first: a, strong: b, other: c, stride: n)
     case "beatstring": return rest.first.map { .beatString($0) }
     case "beatmod": return int(0, -127...127).map { .beatMod($0) }

@@ -1,7 +1,9 @@
 /// Parses `K:` values (ABC 2.1 §3.1.14; checklist K-01…K-15) and the clef parameters shared with `V:`.
 enum KeyParser {
   /// Parses a trimmed `K:` value; diagnostics go to `state`.
-  static func parse(_ s: String, state: inout ParseState, at loc: SourceLocation, fieldAt fieldLoc: SourceLocation, length: Int)
+  static func parse(
+    _ s: String, state: inout ParseState, at loc: SourceLocation, fieldAt fieldLoc: SourceLocation, length: Int
+  )
     -> FieldValue
   {
     let tokens = Tokenizer.words(s)
@@ -174,7 +176,11 @@ enum KeyParser {
       }
       return true
     case "transpose", "t":
-      if let n = Int(value), abs(n) <= 127 { clef.transpose = n } else { reportBadNumber(name, value, owner, &state, loc) }
+      if let n = Int(value), abs(n) <= 127 {
+        clef.transpose = n
+      } else {
+        reportBadNumber(name, value, owner, &state, loc)
+      }
       return true
     case "octave":
       if let n = Int(value), abs(n) <= 10 { clef.octave = n } else { reportBadNumber(name, value, owner, &state, loc) }
@@ -183,7 +189,11 @@ enum KeyParser {
       clef.middle = value
       return true
     case "stafflines":
-      if let n = Int(value), n >= 0, n <= 100 { clef.staffLines = n } else { reportBadNumber(name, value, owner, &state, loc) }
+      if let n = Int(value), n >= 0, n <= 100 {
+        clef.staffLines = n
+      } else {
+        reportBadNumber(name, value, owner, &state, loc)
+      }
       return true
     default:
       clef.other.append(ClefParameters.Parameter(name: name, value: value))
@@ -191,7 +201,9 @@ enum KeyParser {
     }
   }
 
-  static func reportBadNumber(_ name: String, _ value: String, _ owner: String, _ state: inout ParseState, _ loc: SourceLocation) {
+  static func reportBadNumber(
+    _ name: String, _ value: String, _ owner: String, _ state: inout ParseState, _ loc: SourceLocation
+  ) {
     state.report(
       .unknownKeyParameter, at: loc, length: 1, "\(owner) \(name)=\(value): expected a small integer; ignored",
       hint: "write e.g. \(name)=-2")

@@ -77,7 +77,11 @@ enum LyricsParser {
         var j = i + 1
         while j < u.count, u[j] != c { j += 1 }
         let text = String(decoding: u[(i + 1)..<min(j, u.count)], as: UTF8.self)
-        if let f = text.utf8.first, "^_<>@".utf8.contains(f) { items.append(.annotation(text)) } else { items.append(.chordSymbol(text)) }
+        if let f = text.utf8.first, "^_<>@".utf8.contains(f) {
+          items.append(.annotation(text))
+        } else {
+          items.append(.chordSymbol(text))
+        }
         i = j + 1
         continue
       case UInt8(ascii: "*"): items.append(.skip)

@@ -20,8 +20,12 @@ enum PartsParser {
       } else if ByteClass.isDigit(c) {
         let a = i
         while i < u.count, ByteClass.isDigit(u[i]) { i += 1 }
-        guard i - a <= 4, let n = Int(String(decoding: u[a..<i], as: UTF8.self)) else { return fail("repeat count too large") }
-        guard let last = stack[stack.count - 1].popLast() else { return fail("a repeat count must follow a part or a group") }
+        guard i - a <= 4, let n = Int(String(decoding: u[a..<i], as: UTF8.self)) else {
+          return fail("repeat count too large")
+        }
+        guard let last = stack[stack.count - 1].popLast() else {
+          return fail("a repeat count must follow a part or a group")
+        }
         stack[stack.count - 1].append(.repeated(last, n))
       } else if c == UInt8(ascii: "(") {
         guard stack.count < maxDepth else { return fail("parentheses nested too deeply") }

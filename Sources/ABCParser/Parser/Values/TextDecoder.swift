@@ -3,12 +3,16 @@
 /// `$0`…`$4` (stripped; `$$` is a dollar).
 public enum TextDecoder {
   static let accents: [UInt8: [Character: Character]] = [
-    UInt8(ascii: "`"): ["a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù", "A": "À", "E": "È", "I": "Ì", "O": "Ò", "U": "Ù"],
+    UInt8(ascii: "`"): [
+      "a": "à", "e": "è", "i": "ì", "o": "ò", "u": "ù", "A": "À", "E": "È", "I": "Ì", "O": "Ò", "U": "Ù",
+    ],
     UInt8(ascii: "'"): [
       "a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú", "y": "ý", "A": "Á", "E": "É", "I": "Í", "O": "Ó", "U": "Ú",
       "Y": "Ý",
     ],
-    UInt8(ascii: "^"): ["a": "â", "e": "ê", "i": "î", "o": "ô", "u": "û", "A": "Â", "E": "Ê", "I": "Î", "O": "Ô", "U": "Û"],
+    UInt8(ascii: "^"): [
+      "a": "â", "e": "ê", "i": "î", "o": "ô", "u": "û", "A": "Â", "E": "Ê", "I": "Î", "O": "Ô", "U": "Û",
+    ],
     UInt8(ascii: "\""): [
       "a": "ä", "e": "ë", "i": "ï", "o": "ö", "u": "ü", "y": "ÿ", "A": "Ä", "E": "Ë", "I": "Ï", "O": "Ö", "U": "Ü",
     ],
@@ -30,7 +34,9 @@ public enum TextDecoder {
   /// Returns `s` with escapes decoded; unknown escapes are kept as written.
   public static func decode(_ s: String) -> String {
     let u = Array(s.utf8)
-    guard u.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "$") }) else { return s }
+    guard u.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "$") }) else {
+      return s
+    }
     var out = ""
     var i = 0
     var pending: [UInt8] = []
@@ -49,7 +55,9 @@ public enum TextDecoder {
           i += 2
           continue
         }
-        if (n == UInt8(ascii: "u") || n == UInt8(ascii: "U")), let (scalar, len) = hexScalar(u, i + 2, n == UInt8(ascii: "u") ? 4 : 8) {
+        if n == UInt8(ascii: "u") || n == UInt8(ascii: "U"),
+          let (scalar, len) = hexScalar(u, i + 2, n == UInt8(ascii: "u") ? 4 : 8)
+        {
           flush()
           out.unicodeScalars.append(scalar)
           i += 2 + len
@@ -86,7 +94,8 @@ public enum TextDecoder {
           }
           if name.hasPrefix("#") {
             let digits = name.dropFirst()
-            let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+            let value =
+              digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
             if let v = value, let scalar = Unicode.Scalar(v) {
               flush()
               out.unicodeScalars.append(scalar)
@@ -116,7 +125,9 @@ public enum TextDecoder {
 
   static func hexScalar(_ u: [UInt8], _ start: Int, _ count: Int) -> (Unicode.Scalar, Int)? {
     guard start + count <= u.count else { return nil }
-    guard let v = UInt32(String(decoding: u[start..<(start + count)], as: UTF8.self), radix: 16), let s = Unicode.Scalar(v) else {
+    guard let v = UInt32(String(decoding: u[start..<(start + count)], as: UTF8.self), radix: 16),
+      let s = Unicode.Scalar(v)
+    else {
       return nil
     }
     return (s, count)
