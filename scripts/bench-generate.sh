@@ -2,12 +2,13 @@
 # Generation benchmark: tunes per second through `studio generate` end to end (model load, batched sampling,
 # validation and retries, ABC files, and with --midi / --wav the MIDI files and audio). Never part of `swift test`.
 #
-#   scripts/bench-generate.sh [--model NAME|PATH] [--count N] [--batch B] [--seed S] [--repeat R] [--midi] [--wav]
-#                             [--temperature T]
+#   scripts/bench-generate.sh [--model NAME|PATH] [--count N] [--batch B] [--threads T] [--seed S] [--repeat R]
+#                             [--midi] [--wav] [--temperature T]
 #
 #   --model        model name or path (default: irish, i.e. models/irish/model.safetensors)
 #   --count        tunes per run (default 32)
 #   --batch        sequences sampled in parallel (default: studio's, 8)
+#   --threads      worker threads of the model (default: studio's, 1)
 #   --seed         first seed; run r uses seed + r (default 1)
 #   --repeat       runs; each is timed, the median is reported (default 3)
 #   --midi, --wav  also write .mid / render .wav per tune (default: ABC only, then again with --midi)
@@ -33,12 +34,13 @@ while (($#)); do
     --model) MODEL="$2"; shift 2 ;;
     --count) COUNT="$2"; shift 2 ;;
     --batch) BATCH="$2"; shift 2 ;;
+    --threads) EXTRA+=(--threads "$2"); shift 2 ;;
     --seed) SEED="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
     --midi) MODES+=("--midi"); shift ;;
     --wav) MODES+=("--wav"); shift ;;
     --temperature) TEMPERATURE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-generate: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -177,12 +177,11 @@ void CLSTM_softmax_xent(CLSTM_Pool *pool, float *logits, int rows, int vocab, co
   *count = n;
 }
 
-// MARK: - Column sums and scatter
+// MARK: - Column sums
 
 typedef struct {
   const float *x;
-  const int32_t *ids;
-  int rows, n, vocab, accumulate;
+  int rows, n, accumulate;
   long ld;
   float *out;
 } ColumnJob;
@@ -201,28 +200,8 @@ static void column_sums_job(void *raw, int tid, int threads) {
 }
 
 void CLSTM_column_sums(CLSTM_Pool *pool, const float *x, int rows, int n, long ld, float *out, int accumulate) {
-  ColumnJob j = {x, NULL, rows, n, 0, accumulate, ld, out};
+  ColumnJob j = {x, rows, n, accumulate, ld, out};
   clstm_pool_run(pool, column_sums_job, &j);
-}
-
-static void scatter_job(void *raw, int tid, int threads) {
-  const ColumnJob *j = raw;
-  long lo, hi;
-  clstm_split((j->n + 15) / 16, tid, threads, &lo, &hi);
-  int c0 = (int)lo * 16, c1 = (int)hi * 16 < j->n ? (int)hi * 16 : j->n;
-  if (c1 <= c0) return;
-  for (int v = 0; v < j->vocab; ++v) memset(j->out + (long)v * j->n + c0, 0, (size_t)(c1 - c0) * sizeof(float));
-  for (int r = 0; r < j->rows; ++r) {
-    const float *xr = j->x + (long)r * j->n;
-    float *tr = j->out + (long)j->ids[r] * j->n;
-    for (int c = c0; c < c1; ++c) tr[c] += xr[c];
-  }
-}
-
-void CLSTM_scatter_rows(CLSTM_Pool *pool, const float *x, const int32_t *ids, int rows, int n, float *table,
-                        int vocab) {
-  ColumnJob j = {x, ids, rows, n, vocab, 0, n, table};
-  clstm_pool_run(pool, scatter_job, &j);
 }
 
 // MARK: - Dropout

@@ -90,40 +90,44 @@ static float *alloc_scratch(int threads, int batch, long *stride) {
   return aligned_alloc(64, (size_t)threads * (size_t)*stride * sizeof(float));
 }
 
-static void forward_job(void *raw, int tid, int threads) {
-  const ForwardJob *job = raw;
-  const CLSTM_LayerForward *a = job->a;
+/// Step t of one layer for this worker's units (no barrier).
+static void forward_step(const CLSTM_LayerForward *a, int t, int tid, int threads, float *acc) {
   const int H = a->hidden, B = a->batch;
   const int K = a->inputSize + H;
   const int strips = (H + 15) / 16;
   long s0, s1;
   clstm_split(strips, tid, threads, &s0, &s1);
-  float *acc = job->scratch + (long)tid * job->scratchStride;
 #if CLSTM_X86
   const int wide = clstm_use_avx512();
 #endif
-  for (int t = 0; t < a->steps; ++t) {
-    const float *hprev = a->hs + (long)t * B * H;
-    for (long s = s0; s < s1; ++s) {
-      const float *p = a->packed + s * (long)K * CLSTM_STRIP_WIDTH;
-      const int u = (int)s * 16;
-      const int n = H - u < 16 ? H - u : 16;
-      if (a->inputSize > 0) {
-        clstm_strip_product_all(B, a->input + (long)t * B * a->ldin, a->ldin, a->inputSize, hprev, H, H, p, acc);
-      } else {
-        clstm_strip_product_all(B, hprev, H, H, NULL, 0, 0, p, acc);
-      }
-      for (int r = 0; r < B; ++r) {
-        ForwardCell x = {a, t, r, u, n, acc + (long)r * CLSTM_STRIP_WIDTH};
-#if CLSTM_X86
-        if (wide) {
-          forward_cell_avx512(&x);
-          continue;
-        }
-#endif
-        forward_cell_portable(&x);
-      }
+  const float *hprev = a->hs + (long)t * B * H;
+  for (long s = s0; s < s1; ++s) {
+    const float *p = a->packed + s * (long)K * CLSTM_STRIP_WIDTH;
+    const int u = (int)s * 16;
+    const int n = H - u < 16 ? H - u : 16;
+    if (a->inputSize > 0) {
+      clstm_strip_product_all(B, a->input + (long)t * B * a->ldin, a->ldin, a->inputSize, hprev, H, H, p, acc);
+    } else {
+      clstm_strip_product_all(B, hprev, H, H, NULL, 0, 0, p, acc);
     }
+    for (int r = 0; r < B; ++r) {
+      ForwardCell x = {a, t, r, u, n, acc + (long)r * CLSTM_STRIP_WIDTH};
+#if CLSTM_X86
+      if (wide) {
+        forward_cell_avx512(&x);
+        continue;
+      }
+#endif
+      forward_cell_portable(&x);
+    }
+  }
+}
+
+static void forward_job(void *raw, int tid, int threads) {
+  const ForwardJob *job = raw;
+  float *acc = job->scratch + (long)tid * job->scratchStride;
+  for (int t = 0; t < job->a->steps; ++t) {
+    forward_step(job->a, t, tid, threads, acc);
     clstm_pool_barrier(job->pool);
   }
 }
@@ -164,6 +168,10 @@ static void backward_cell_portable(const BackwardCell *x) {
     dz[2 * H + u] = dcs * i * (1.0f - g * g);
     dz[3 * H + u] = dh * tc * o * (1.0f - o);
     dc[u] = dcs * f;
+    for (int gate = 0; gate < 4; ++gate) {
+      if (a->dbias) a->dbias[gate * H + u] += dz[gate * H + u];
+      if (a->dtable) a->dtable[(long)a->tokens[row] * 4 * H + gate * H + u] += dz[gate * H + u];
+    }
   }
 }
 
@@ -184,14 +192,19 @@ CLSTM_T512 static void backward_cell_avx512(const BackwardCell *x) {
   __m512 g = _mm512_maskz_loadu_ps(m, gr + 2 * H), o = _mm512_maskz_loadu_ps(m, gr + 3 * H);
   __m512 tc = clstm_tanh512(_mm512_maskz_loadu_ps(m, a->cells + row * H + u));
   __m512 dcs = _mm512_fmadd_ps(_mm512_mul_ps(dh, o), _mm512_fnmadd_ps(tc, tc, one), _mm512_maskz_loadu_ps(m, dc));
-  _mm512_mask_storeu_ps(dz, m, _mm512_mul_ps(_mm512_mul_ps(dcs, g), _mm512_mul_ps(i, _mm512_sub_ps(one, i))));
-  _mm512_mask_storeu_ps(dz + H, m,
-                        _mm512_mul_ps(_mm512_mul_ps(dcs, _mm512_maskz_loadu_ps(m, cprev)),
-                                      _mm512_mul_ps(f, _mm512_sub_ps(one, f))));
-  _mm512_mask_storeu_ps(dz + 2 * H, m, _mm512_mul_ps(_mm512_mul_ps(dcs, i), _mm512_fnmadd_ps(g, g, one)));
-  _mm512_mask_storeu_ps(dz + 3 * H, m,
-                        _mm512_mul_ps(_mm512_mul_ps(dh, tc), _mm512_mul_ps(o, _mm512_sub_ps(one, o))));
+  __m512 dzs[4];
+  dzs[0] = _mm512_mul_ps(_mm512_mul_ps(dcs, g), _mm512_mul_ps(i, _mm512_sub_ps(one, i)));
+  dzs[1] = _mm512_mul_ps(_mm512_mul_ps(dcs, _mm512_maskz_loadu_ps(m, cprev)), _mm512_mul_ps(f, _mm512_sub_ps(one, f)));
+  dzs[2] = _mm512_mul_ps(_mm512_mul_ps(dcs, i), _mm512_fnmadd_ps(g, g, one));
+  dzs[3] = _mm512_mul_ps(_mm512_mul_ps(dh, tc), _mm512_mul_ps(o, _mm512_sub_ps(one, o)));
   _mm512_mask_storeu_ps(dc, m, _mm512_mul_ps(dcs, f));
+  float *db = a->dbias ? a->dbias + u : NULL;
+  float *dt = a->dtable ? a->dtable + (long)a->tokens[row] * 4 * H + u : NULL;
+  for (int gate = 0; gate < 4; ++gate) {
+    _mm512_mask_storeu_ps(dz + gate * H, m, dzs[gate]);
+    if (db) _mm512_mask_storeu_ps(db + gate * H, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, db + gate * H), dzs[gate]));
+    if (dt) _mm512_mask_storeu_ps(dt + gate * H, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, dt + gate * H), dzs[gate]));
+  }
 }
 #endif
 
@@ -215,7 +228,14 @@ static void backward_job(void *raw, int tid, int threads) {
 #endif
   const int u0 = (int)s0 * CLSTM_STRIP_WIDTH;
   const int u1 = (int)s1 * CLSTM_STRIP_WIDTH < H ? (int)s1 * CLSTM_STRIP_WIDTH : H;
-  for (int b = 0; b < B && u1 > u0; ++b) memset(a->dcell + (long)b * H + u0, 0, (size_t)(u1 - u0) * sizeof(float));
+  if (u1 > u0) {
+    const size_t width = (size_t)(u1 - u0) * sizeof(float);
+    for (int b = 0; b < B; ++b) memset(a->dcell + (long)b * H + u0, 0, width);
+    for (int gate = 0; gate < 4; ++gate) {
+      if (a->dbias) memset(a->dbias + gate * H + u0, 0, width);
+      for (int v = 0; a->dtable && v < a->vocab; ++v) memset(a->dtable + (long)v * 4 * H + gate * H + u0, 0, width);
+    }
+  }
   for (int t = a->steps - 1; t >= 0; --t) {
     const int last = t == a->steps - 1;
     for (long s = s0; s < s1; ++s) {
@@ -261,8 +281,7 @@ typedef struct {
   long ldo;
 } DenseJob;
 
-static void dense_job(void *raw, int tid, int threads) {
-  const DenseJob *j = raw;
+static void dense_strips(const DenseJob *j, int tid, int threads) {
   const int strips = (j->n + CLSTM_STRIP_WIDTH - 1) / CLSTM_STRIP_WIDTH;
   const int blocks = clstm_row_blocks(j->batch);
   long s0, s1;
@@ -284,8 +303,41 @@ static void dense_job(void *raw, int tid, int threads) {
   }
 }
 
+static void dense_job(void *raw, int tid, int threads) { dense_strips(raw, tid, threads); }
+
 void CLSTM_dense_forward(CLSTM_Pool *pool, int batch, int n, int k, const float *x, long ldx, const float *packed,
                          const float *bias, float *out, long ldo) {
   DenseJob j = {batch, n, k, x, ldx, packed, bias, out, ldo};
   clstm_pool_run(pool, dense_job, &j);
+}
+
+// MARK: - One sampling step: every layer, then the output layer, in one job
+
+typedef struct {
+  CLSTM_Pool *pool;
+  const CLSTM_LayerForward *layers;
+  int count;
+  DenseJob dense;
+  float *scratch;
+  long scratchStride;
+} ChainJob;
+
+static void chain_job(void *raw, int tid, int threads) {
+  const ChainJob *job = raw;
+  float *acc = job->scratch + (long)tid * job->scratchStride;
+  for (int l = 0; l < job->count; ++l) {
+    forward_step(&job->layers[l], 0, tid, threads, acc);
+    clstm_pool_barrier(job->pool);
+  }
+  dense_strips(&job->dense, tid, threads);
+}
+
+void CLSTM_forward_chain(CLSTM_Pool *pool, const CLSTM_LayerForward *layers, int count, int n, const float *packed,
+                         const float *bias, float *out, long ldo, float *scratch) {
+  const CLSTM_LayerForward *top = &layers[count - 1];
+  ChainJob job = {pool, layers, count,
+                  {top->batch, n, top->hidden, top->hs + (long)top->batch * top->hidden, top->hidden, packed, bias,
+                   out, ldo},
+                  scratch, (long)top->batch * CLSTM_STRIP_WIDTH};
+  clstm_pool_run(pool, chain_job, &job);
 }

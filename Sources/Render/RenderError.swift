@@ -64,7 +64,8 @@ public enum RenderError: Error, Hashable, Sendable, CustomStringConvertible {
       case .ogg:
         return "Ogg Vorbis is lossy and has no bit depth, so --bits \(format.rawValue) does not apply; drop --bits"
       case .flac:
-        return "FLAC stores 16- or 24-bit integer samples, not \(format.displayName); use --bits 16 or 24, or a .wav output"
+        return
+          "FLAC stores 16- or 24-bit integer samples, not \(format.displayName); use --bits 16 or 24, or a .wav output"
       case .wav:
         return "WAV cannot store \(format.displayName) samples"
       }

@@ -4,9 +4,9 @@ public struct RenderOptions: Hashable, Sendable {
   /// Normalising takes two passes: the render goes to memory (or, when longer than `inMemoryLimitFrames`, to a
   /// temporary 32-bit float file next to the output), then is scaled so its highest sample peak is the target.
   public var normalizationPeakDBFS: Double?
-  /// Longest release/reverb tail rendered after the last MIDI event, in seconds. The tail stops earlier, at a block
-  /// boundary, once no voice is sounding and a block's peak is 80 dB below the loudest sample so far; a tail cut by
-  /// the limit fades out over its last block. 0 stops exactly at the last event.
+  /// Longest release/reverb tail rendered after the last MIDI event, in seconds. The tail stops earlier, at the end
+  /// of the first block whose peak is 80 dB below the loudest sample so far; a tail cut by the limit fades out over
+  /// its last block. 0 stops exactly at the last event.
   public var tailLimitSeconds: Double
   /// Largest number of frames synthesized per call (blocks are also split exactly at event times).
   public var blockFrames: Int

@@ -5,8 +5,8 @@ import MIDI
 ///
 /// The synthesizer is driven directly from studio's `MIDISequence` (no MIDI player, no temporary .mid file): events
 /// are converted to sample frames through the tempo map, synthesis runs in blocks split exactly at event times, and
-/// after the last event every note is released and the release/reverb tail is rendered until it is silent (capped by
-/// `RenderOptions.tailLimitSeconds`). Each render starts from a reset synthesizer (`fluid_synth_system_reset`), so the
+/// after the last event every note is released and the release/reverb tail is rendered until it has decayed 80 dB
+/// below the piece's peak (capped by `RenderOptions.tailLimitSeconds`). Each render starts from a reset synthesizer (`fluid_synth_system_reset`), so the
 /// result does not depend on what was rendered before. FluidSynth itself applies events at its internal 64-frame
 /// block boundaries (≤ 1.5 ms at 44.1 kHz).
 ///
@@ -54,13 +54,14 @@ public final class Renderer {
   ///   `.outputDirectoryMissing`, `.outputIsDirectory`, `.cannotCreateOutput`, `.writeFailed`, `.cannotFinishOutput`.
   @discardableResult
   public func render(
-    _ sequence: MIDISequence, to path: String, format formatOrNil: AudioFileFormat? = nil, options: RenderOptions = RenderOptions(),
+    _ sequence: MIDISequence, to path: String, format formatOrNil: AudioFileFormat? = nil,
+    options: RenderOptions = RenderOptions(),
     progress: (RenderProgress) -> Void = { _ in }
   ) throws(RenderError) -> RenderReport {
     try options.validate()
+    try Self.checkOutputPath(path)
     let format: AudioFileFormat
     if let given = formatOrNil { format = given } else { format = try AudioFileFormat.forPath(path) }
-    try AtomicAudioFile.checkDestination(path)
     let schedule = SynthSchedule(sequence: sequence, sampleRate: configuration.sampleRate)
 
     guard let peakDBFS = options.normalizationPeakDBFS else {
@@ -72,7 +73,8 @@ public final class Renderer {
         try output.write(UnsafeBufferPointer(block))
       }
       try output.commit()
-      return report(pass, normalizationGain: nil, outputPeak: format.clips ? min(pass.peak, 1) : pass.peak, clipped: clipped)
+      return report(
+        pass, normalizationGain: nil, outputPeak: format.clips ? min(pass.peak, 1) : pass.peak, clipped: clipped)
     }
 
     let target = Float(pow(10, peakDBFS / 20))
@@ -100,6 +102,13 @@ public final class Renderer {
       schedule, to: path, format: format, target: target, options: options, progress: progress)
   }
 
+  /// Checks that an audio file can be created at `path`: its directory exists and it is not a directory itself.
+  /// `render(_:to:)` checks this first; call it to fail early, before any work.
+  /// - Throws: `RenderError.outputDirectoryMissing` or `.outputIsDirectory`.
+  public static func checkOutputPath(_ path: String) throws(RenderError) {
+    try AtomicAudioFile.checkDestination(path)
+  }
+
   /// Renders a sequence into memory (normalised when `options.normalizationPeakDBFS` is set).
   /// - Throws: `RenderError.invalidOption`.
   public func renderSamples(
@@ -115,7 +124,9 @@ public final class Renderer {
       gain = g
     }
     let audio = RenderedAudio(sampleRate: configuration.sampleRate, channels: 2, samples: samples)
-    return (audio, report(pass, normalizationGain: gain, outputPeak: gain.map { pass.peak * $0 } ?? pass.peak, clipped: 0))
+    return (
+      audio, report(pass, normalizationGain: gain, outputPeak: gain.map { pass.peak * $0 } ?? pass.peak, clipped: 0)
+    )
   }
 
   // MARK: - Synthesis
@@ -144,7 +155,8 @@ public final class Renderer {
   ) -> ([Float], Pass) {
     var samples: [Float] = []
     samples.reserveCapacity((schedule.endFrame + tailLimitFrames(options) / 2) * 2)
-    let pass = synthesize(schedule, options: options, progress: progress) { (block: UnsafeMutableBufferPointer<Float>) in
+    let pass = synthesize(schedule, options: options, progress: progress) {
+      (block: UnsafeMutableBufferPointer<Float>) in
       samples.append(contentsOf: block)
     }
     return (samples, pass)
@@ -190,7 +202,8 @@ public final class Renderer {
       synth.apply(.controlChange(channel: channel, controller: 123, value: 0))
     }
 
-    // Tail: until no voice sounds and a block is 80 dB below the peak so far, or the limit (faded out).
+    // Tail: until a block is 80 dB below the loudest sample so far (released voices, if any still run, are inaudible
+    // by then), or until the limit, where the last block fades out.
     let tailLimit = tailLimitFrames(options)
     var tail = 0
     var cut = false
@@ -199,7 +212,7 @@ public final class Renderer {
       synth.write(frames: count, into: buffer)
       let block = UnsafeMutableBufferPointer(start: buffer, count: count * 2)
       let blockPeak = Self.peak(of: UnsafeBufferPointer(block))
-      let silent = synth.activeVoiceCount == 0 && blockPeak <= peak * 1e-4
+      let silent = blockPeak <= peak * Self.tailSilence
       if tail + count == tailLimit && !silent {
         Self.fadeOut(block, frames: count)
         cut = true
@@ -279,6 +292,9 @@ public final class Renderer {
     default: return error
     }
   }
+
+  /// The tail ends at a block whose peak is at most this fraction of the loudest sample so far (−80 dB).
+  static let tailSilence: Float = 1e-4
 
   static func peak(of samples: UnsafeBufferPointer<Float>) -> Float {
     var peak: Float = 0

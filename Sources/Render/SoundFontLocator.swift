@@ -100,11 +100,14 @@ public enum SoundFontLocator {
         continue
       }
       let preferred = preferredSystemFonts.filter { isFile(directory + "/" + $0) }
-      let others = names.filter { isSoundFontName($0) && !preferredSystemFonts.contains($0) && isFile(directory + "/" + $0) }
+      let others = names.filter {
+        isSoundFontName($0) && !preferredSystemFonts.contains($0) && isFile(directory + "/" + $0)
+      }
       if let name = (preferred + others).first {
         return SoundFontLocation(path: directory + "/" + name, source: .system(directory: directory))
       }
-      searched.append("\(directory)/: no .sf2/.sf3 files (looked for \(preferredSystemFonts.joined(separator: ", ")), then any)")
+      searched.append(
+        "\(directory)/: no .sf2/.sf3 files (looked for \(preferredSystemFonts.joined(separator: ", ")), then any)")
     }
     throw .noSoundFont(searched: searched)
   }

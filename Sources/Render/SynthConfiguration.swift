@@ -13,7 +13,9 @@ public struct SynthConfiguration: Hashable, Sendable {
   /// Maximum simultaneous voices. `synth.polyphony`.
   public var polyphony: Int
 
-  public init(sampleRate: Int = 44_100, gain: Double = 0.2, reverb: Bool = true, chorus: Bool = true, polyphony: Int = 256) {
+  public init(
+    sampleRate: Int = 44_100, gain: Double = 0.2, reverb: Bool = true, chorus: Bool = true, polyphony: Int = 256
+  ) {
     self.sampleRate = sampleRate
     self.gain = gain
     self.reverb = reverb

@@ -21,7 +21,8 @@ import Testing
     let directory = try TemporaryDirectory()
     try Data("old".utf8).write(to: URL(fileURLWithPath: directory.file("a.wav")))
     do {
-      let file = try AtomicAudioFile(destination: directory.file("a.wav"), sndfileFormat: Self.wav16, sampleRate: 44_100)
+      let file = try AtomicAudioFile(
+        destination: directory.file("a.wav"), sndfileFormat: Self.wav16, sampleRate: 44_100)
       try [Float](repeating: 0.25, count: 200).withUnsafeBufferPointer { try file.write($0) }
       // Dropped without commit, as when a render throws part-way.
     }
@@ -47,7 +48,9 @@ import Testing
   @Test func cannotCreateInADirectoryThatIsAFile() throws {
     let directory = try TemporaryDirectory()
     try Data([1]).write(to: URL(fileURLWithPath: directory.file("file")))
-    #expect(throws: RenderError.outputDirectoryMissing(path: directory.file("file/a.wav"), directory: directory.file("file"))) {
+    #expect(
+      throws: RenderError.outputDirectoryMissing(path: directory.file("file/a.wav"), directory: directory.file("file"))
+    ) {
       try AtomicAudioFile(destination: directory.file("file/a.wav"), sndfileFormat: Self.wav16, sampleRate: 44_100)
     }
     #expect(directory.contents() == ["file"])

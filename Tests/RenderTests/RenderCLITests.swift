@@ -60,7 +60,8 @@ struct RenderCLITests {
   @Test func multiTuneABCGivesOneFilePerTune() throws {
     let directory = try TemporaryDirectory()
     try Self.twoTunes.write(toFile: directory.file("two.abc"), atomically: true, encoding: .utf8)
-    let run = try StudioCLI.run(["render", directory.file("two.abc"), "--out-dir", directory.file("audio")], in: directory)
+    let run = try StudioCLI.run(
+      ["render", directory.file("two.abc"), "--out-dir", directory.file("audio")], in: directory)
     #expect(run.status == 0, "\(run.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.file("audio")).sorted()
     #expect(files == ["two-1.wav", "two-2.wav"])
@@ -83,7 +84,8 @@ struct RenderCLITests {
     let run = try StudioCLI.run(
       ["render", directory.file("in"), "--out-dir", directory.file("out"), "--format", "flac"], in: directory)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("out")).sorted() == ["one.flac", "two.flac"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.file("out")).sorted() == ["one.flac", "two.flac"])
     #expect(run.stdout.contains("rendered 2 file(s)"))
   }
 
@@ -134,7 +136,8 @@ struct RenderCLITests {
       #expect(run.status == 2, "\(output)")
       #expect(run.stderr.contains(message), "\(output): \(run.stderr)")
     }
-    let flac32 = try StudioCLI.run(["render", directory.file("a4.mid"), "-o", directory.file("a.flac"), "--bits", "32f"], in: directory)
+    let flac32 = try StudioCLI.run(
+      ["render", directory.file("a4.mid"), "-o", directory.file("a.flac"), "--bits", "32f"], in: directory)
     #expect(flac32.status == 2)
     #expect(flac32.stderr.contains("FLAC stores 16- or 24-bit"))
     #expect(directory.contents() == ["a4.mid", "a4.mid.d", "config.yaml", "scale.mid"])

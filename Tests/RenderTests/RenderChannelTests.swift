@@ -47,8 +47,12 @@ struct RenderChannelTests {
     // Two quarter notes at 60 BPM: the second starts at 1 s, so the render is twice as long as at 120 BPM.
     let renderer = try TestFont.renderer(Self.dry)
     let notes: [TestSequences.Note] = [.init(key: 69, start: 0, beats: 1), .init(key: 72, start: 1, beats: 1)]
-    let slow = try renderer.renderSamples(TestSequences.sequence(notes, bpm: 60), options: RenderOptions(tailLimitSeconds: 0)).report
-    let fast = try renderer.renderSamples(TestSequences.sequence(notes, bpm: 120), options: RenderOptions(tailLimitSeconds: 0)).report
+    let slow = try renderer.renderSamples(
+      TestSequences.sequence(notes, bpm: 60), options: RenderOptions(tailLimitSeconds: 0)
+    ).report
+    let fast = try renderer.renderSamples(
+      TestSequences.sequence(notes, bpm: 120), options: RenderOptions(tailLimitSeconds: 0)
+    ).report
     #expect(slow.musicFrames == 88_200)
     #expect(fast.musicFrames == 44_100)
   }

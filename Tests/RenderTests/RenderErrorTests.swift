@@ -14,7 +14,8 @@ import Testing
   @Test func corruptSoundFontIsAnErrorQuotingFluidSynth() throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("broken.sf2")
-    try Data("RIFF\u{0}\u{0}\u{0}\u{10}sfbkLIST garbage that is not a SoundFont".utf8).write(to: URL(fileURLWithPath: path))
+    try Data("RIFF\u{0}\u{0}\u{0}\u{10}sfbkLIST garbage that is not a SoundFont".utf8).write(
+      to: URL(fileURLWithPath: path))
     do {
       _ = try Renderer(soundFontPath: path)
       Issue.record("a corrupt SoundFont loaded")
@@ -61,7 +62,10 @@ import Testing
     let directory = try TemporaryDirectory()
     let sequence = TestSequences.a4(program: 0)
     // A directory that does not exist.
-    #expect(throws: RenderError.outputDirectoryMissing(path: directory.file("missing/a.wav"), directory: directory.file("missing"))) {
+    #expect(
+      throws: RenderError.outputDirectoryMissing(
+        path: directory.file("missing/a.wav"), directory: directory.file("missing"))
+    ) {
       try renderer.render(sequence, to: directory.file("missing/a.wav"))
     }
     // An existing directory as the output.
@@ -91,6 +95,8 @@ import Testing
     #expect(none.description.contains("timgm6mb-soundfont"))
     #expect(none.description.contains("fluid-soundfont-gm"))
     let ext = RenderError.unsupportedOutputExtension(path: "a.mp3", extension: "mp3")
-    #expect(ext.description == "a.mp3: unknown extension '.mp3'; the output type comes from the extension: .wav, .flac or .ogg")
+    #expect(
+      ext.description
+        == "a.mp3: unknown extension '.mp3'; the output type comes from the extension: .wav, .flac or .ogg")
   }
 }

@@ -44,7 +44,8 @@ struct RenderFormatTests {
     let directory = try TemporaryDirectory()
     let path = directory.file("a4.ogg")
     let report = try renderer.render(
-      TestSequences.a4(), to: path, options: RenderOptions(normalizationPeakDBFS: -1, tailLimitSeconds: 0.5, blockFrames: 512))
+      TestSequences.a4(), to: path,
+      options: RenderOptions(normalizationPeakDBFS: -1, tailLimitSeconds: 0.5, blockFrames: 512))
     let info = try #require(Self.sndfileInfo(path))
     #expect(info.format == Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS))
     #expect(Int(info.frames) == report.frames)
@@ -60,7 +61,8 @@ struct RenderFormatTests {
     let renderer = try TestFont.renderer(SynthConfiguration(sampleRate: 48_000))
     let directory = try TemporaryDirectory()
     let path = directory.file("a4.wav")
-    let report = try renderer.render(TestSequences.a4(program: 0), to: path, options: RenderOptions(tailLimitSeconds: 0))
+    let report = try renderer.render(
+      TestSequences.a4(program: 0), to: path, options: RenderOptions(tailLimitSeconds: 0))
     let info = try #require(Self.sndfileInfo(path))
     #expect(info.samplerate == 48_000)
     #expect(report.frames == 24_000)  // one beat at 120 BPM = 0.5 s

@@ -19,15 +19,20 @@ struct RenderLengthTests {
     // The tail ended on its own (voices silent, reverb decayed), not at the limit …
     #expect(!report.tailWasCut)
     #expect(report.tailFrames > 0 && report.tailFrames < 3 * Self.rate)
-    // … within one block of going quiet: the last block is 80 dB below the peak, the one before it is not all quiet.
+    // … within one block of going quiet: the last block is 80 dB below the peak, and the sound was above that
+    // level less than two blocks before the end (the tail is not padded with silence).
+    let threshold = report.synthesizedPeak * 1e-4
     let last = audio.samples.suffix(512 * 2)
-    #expect(last.map(abs).max() ?? 0 <= report.synthesizedPeak * 1e-4)
+    #expect(last.map(abs).max() ?? 0 <= threshold)
+    let lastLoudFrame = (audio.samples.lastIndex { abs($0) > threshold } ?? 0) / 2
+    #expect(audio.frames - lastLoudFrame <= 2 * 512, "quiet for \(audio.frames - lastLoudFrame) frames before the end")
   }
 
   @Test func noTailStopsExactlyAtTheLastEvent() throws {
     let renderer = try TestFont.renderer()
     let sequence = TestSequences.a4(program: 0, beats: 3)
-    let (audio, report) = try renderer.renderSamples(sequence, options: RenderOptions(tailLimitSeconds: 0, blockFrames: 300))
+    let (audio, report) = try renderer.renderSamples(
+      sequence, options: RenderOptions(tailLimitSeconds: 0, blockFrames: 300))
     #expect(audio.frames == Int((sequence.durationSeconds * Double(Self.rate)).rounded()))
     #expect(report.tailFrames == 0)
   }
@@ -36,7 +41,8 @@ struct RenderLengthTests {
     let renderer = try TestFont.renderer()
     // Church organ (program 19) with reverb: still sounding 0.2 s after the release.
     let sequence = TestSequences.sequence([.init(key: 60, start: 0, beats: 1, velocity: 127)], program: 19)
-    let (audio, report) = try renderer.renderSamples(sequence, options: RenderOptions(tailLimitSeconds: 0.05, blockFrames: 256))
+    let (audio, report) = try renderer.renderSamples(
+      sequence, options: RenderOptions(tailLimitSeconds: 0.05, blockFrames: 256))
     #expect(report.tailWasCut)
     #expect(report.tailFrames == Int((0.05 * Double(Self.rate)).rounded()))
     #expect(abs(audio.samples[audio.samples.count - 1]) < 1e-6)
@@ -104,8 +110,10 @@ struct RenderLengthTests {
 
   @Test func blockSizeDoesNotChangeTheMusic() throws {
     // Blocks are split exactly at event times, so the block size does not move any event.
-    let small = try TestFont.renderer().renderSamples(TestSequences.cMajorScale(), options: RenderOptions(tailLimitSeconds: 0, blockFrames: 64))
-    let large = try TestFont.renderer().renderSamples(TestSequences.cMajorScale(), options: RenderOptions(tailLimitSeconds: 0, blockFrames: 4096))
+    let small = try TestFont.renderer().renderSamples(
+      TestSequences.cMajorScale(), options: RenderOptions(tailLimitSeconds: 0, blockFrames: 64))
+    let large = try TestFont.renderer().renderSamples(
+      TestSequences.cMajorScale(), options: RenderOptions(tailLimitSeconds: 0, blockFrames: 4096))
     #expect(small.audio.frames == large.audio.frames)
     #expect(sampleDifference(small.audio.samples, large.audio.samples) == nil)
   }

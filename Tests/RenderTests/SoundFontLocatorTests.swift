@@ -23,7 +23,9 @@ import Testing
       try Data([0]).write(to: URL(fileURLWithPath: path))
       return path
     }
-    func locate(explicit: String? = nil, config: String? = nil, environment: [String: String] = [:]) throws -> SoundFontLocation {
+    func locate(explicit: String? = nil, config: String? = nil, environment: [String: String] = [:]) throws
+      -> SoundFontLocation
+    {
       try SoundFontLocator.locate(
         explicit: explicit, config: config, environment: environment, projectRoots: [project],
         systemDirectories: [sf2, sf3])
@@ -38,7 +40,9 @@ import Testing
     let project = try tree.touch(tree.project + "/soundfonts/mine.sf2")
     let system = try tree.touch(tree.sf2 + "/TimGM6mb.sf2")
     let environment = ["STUDIO_SOUNDFONT": env]
-    #expect(try tree.locate(explicit: flag, config: config, environment: environment) == .init(path: flag, source: .commandLine))
+    #expect(
+      try tree.locate(explicit: flag, config: config, environment: environment)
+        == .init(path: flag, source: .commandLine))
     #expect(try tree.locate(config: config, environment: environment) == .init(path: config, source: .config))
     #expect(try tree.locate(environment: environment) == .init(path: env, source: .environment))
     #expect(try tree.locate() == .init(path: project, source: .project(directory: tree.project + "/soundfonts/")))
@@ -67,7 +71,8 @@ import Testing
     let tree = try Tree()
     try tree.touch(tree.project + "/soundfonts/README.md")
     try tree.touch(tree.project + "/soundfonts/.hidden.sf2")
-    try FileManager.default.createDirectory(atPath: tree.project + "/soundfonts/dir.sf2", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: tree.project + "/soundfonts/dir.sf2", withIntermediateDirectories: true)
     try tree.touch(tree.project + "/soundfonts/Piano.SF2")
     #expect(try tree.locate().path == tree.project + "/soundfonts/Piano.SF2")
   }
@@ -85,9 +90,13 @@ import Testing
       try tree.locate(environment: ["STUDIO_SOUNDFONT": "/no/such.sf2"])
     }
     // A directory is not a SoundFont either.
-    #expect(throws: RenderError.soundFontNotFound(path: tree.sf2, source: .commandLine)) { try tree.locate(explicit: tree.sf2) }
+    #expect(throws: RenderError.soundFontNotFound(path: tree.sf2, source: .commandLine)) {
+      try tree.locate(explicit: tree.sf2)
+    }
     // Empty values count as not set.
-    #expect(try tree.locate(explicit: "", config: "", environment: ["STUDIO_SOUNDFONT": ""]).source == .system(directory: tree.sf2))
+    #expect(
+      try tree.locate(explicit: "", config: "", environment: ["STUDIO_SOUNDFONT": ""]).source
+        == .system(directory: tree.sf2))
   }
 
   @Test func tildeExpandsToHome() throws {
@@ -113,7 +122,9 @@ import Testing
       #expect(searched[0] == "--soundfont: not set")
       #expect(searched[1] == "config.yaml render.soundfont: not set")
       #expect(searched[2] == "$STUDIO_SOUNDFONT: not set")
-      #expect(searched[3] == tree.project + "/soundfonts/: no .sf2/.sf3 files" || searched[3] == tree.project + "/soundfonts/: does not exist")
+      #expect(
+        searched[3] == tree.project + "/soundfonts/: no .sf2/.sf3 files"
+          || searched[3] == tree.project + "/soundfonts/: does not exist")
       #expect(searched[4] == tree.directory.file("nowhere") + "/soundfonts/: does not exist")
       #expect(searched[5].hasPrefix(tree.sf2 + "/: no .sf2/.sf3 files"))
       #expect(searched[6] == tree.directory.file("no-sf3") + "/: does not exist")

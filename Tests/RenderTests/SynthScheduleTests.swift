@@ -19,13 +19,15 @@ import Testing
       TimedMIDIEvent(tick: 960, .noteOff(channel: ch, note: 62, velocity: 0)),
       TimedMIDIEvent(tick: 960, .meta(.endOfTrack)),
     ])
-    let schedule = SynthSchedule(sequence: MIDISequence(format: 1, ppq: 480, tracks: [tempo, notes]), sampleRate: 48_000)
-    #expect(schedule.commands == [
-      ScheduledCommand(frame: 0, command: .noteOn(channel: 0, key: 60, velocity: 90)),
-      ScheduledCommand(frame: 24_000, command: .noteOff(channel: 0, key: 60)),
-      ScheduledCommand(frame: 48_000, command: .noteOn(channel: 0, key: 62, velocity: 80)),
-      ScheduledCommand(frame: 72_000, command: .noteOff(channel: 0, key: 62)),
-    ])
+    let schedule = SynthSchedule(
+      sequence: MIDISequence(format: 1, ppq: 480, tracks: [tempo, notes]), sampleRate: 48_000)
+    #expect(
+      schedule.commands == [
+        ScheduledCommand(frame: 0, command: .noteOn(channel: 0, key: 60, velocity: 90)),
+        ScheduledCommand(frame: 24_000, command: .noteOff(channel: 0, key: 60)),
+        ScheduledCommand(frame: 48_000, command: .noteOn(channel: 0, key: 62, velocity: 80)),
+        ScheduledCommand(frame: 72_000, command: .noteOff(channel: 0, key: 62)),
+      ])
     #expect(schedule.endFrame == 72_000)
   }
 
@@ -43,14 +45,15 @@ import Testing
     ]
     let track = MIDITrack(events: events.map { TimedMIDIEvent(tick: 0, $0) })
     let schedule = SynthSchedule(sequence: MIDISequence(format: 0, ppq: 96, tracks: [track]), sampleRate: 44_100)
-    #expect(schedule.commands.map(\.command) == [
-      .programChange(channel: 9, program: 25),
-      .controlChange(channel: 9, controller: 7, value: 90),
-      .pitchBend(channel: 3, value: 8192),
-      .channelPressure(channel: 3, pressure: 40),
-      .keyPressure(channel: 3, key: 61, pressure: 41),
-      .systemExclusive([0x7E, 0x7F, 0x09, 0x01]),
-    ])
+    #expect(
+      schedule.commands.map(\.command) == [
+        .programChange(channel: 9, program: 25),
+        .controlChange(channel: 9, controller: 7, value: 90),
+        .pitchBend(channel: 3, value: 8192),
+        .channelPressure(channel: 3, pressure: 40),
+        .keyPressure(channel: 3, key: 61, pressure: 41),
+        .systemExclusive([0x7E, 0x7F, 0x09, 0x01]),
+      ])
   }
 
   @Test func tracksMergeInTickOrderKeepingTrackOrderAtEqualTicks() {
@@ -63,10 +66,11 @@ import Testing
       TimedMIDIEvent(tick: 20, .programChange(channel: MIDIChannel(1), program: 4)),
     ])
     let schedule = SynthSchedule(sequence: MIDISequence(format: 1, ppq: 480, tracks: [a, b]), sampleRate: 44_100)
-    #expect(schedule.commands.map(\.command) == [
-      .programChange(channel: 0, program: 1), .programChange(channel: 1, program: 2),
-      .programChange(channel: 1, program: 4), .programChange(channel: 0, program: 3),
-    ])
+    #expect(
+      schedule.commands.map(\.command) == [
+        .programChange(channel: 0, program: 1), .programChange(channel: 1, program: 2),
+        .programChange(channel: 1, program: 4), .programChange(channel: 0, program: 3),
+      ])
   }
 
   @Test func emptySequenceHasNoLength() {
@@ -76,7 +80,12 @@ import Testing
   }
 
   @Test func tickClockMatchesTheTempoMap() {
-    let map = TempoMap(ppq: 96, changes: [.init(tick: 0, microsecondsPerQuarter: 400_000), .init(tick: 300, microsecondsPerQuarter: 700_000), .init(tick: 1000, microsecondsPerQuarter: 250_000)])
+    let map = TempoMap(
+      ppq: 96,
+      changes: [
+        .init(tick: 0, microsecondsPerQuarter: 400_000), .init(tick: 300, microsecondsPerQuarter: 700_000),
+        .init(tick: 1000, microsecondsPerQuarter: 250_000),
+      ])
     let clock = TickClock(tempoMap: map, sampleRate: 44_100)
     for tick in stride(from: 0, through: 3000, by: 37) {
       #expect(abs(clock.seconds(atTick: tick) - map.seconds(atTick: tick)) < 1e-9)

@@ -96,7 +96,9 @@ import Testing
     #expect(train.count == 15)
     #expect(Set(train + validation) == Set(TuneCorpus.tunes(in: text)))
     // Same seed, same split; existing files are kept unless --force.
-    #expect(throws: StudioFailure.self) { try Support.runStudio(["corpus", "split", path, "--val", "0.25", "--seed", "5"]) }
+    #expect(throws: StudioFailure.self) {
+      try Support.runStudio(["corpus", "split", path, "--val", "0.25", "--seed", "5"])
+    }
     let out = dir + "/again"
     try Support.runStudio(["corpus", "split", path, "--val", "0.25", "--seed", "5", "--out-dir", out])
     #expect(try Support.read(out + "/twenty.val.abc") == Support.read(dir + "/twenty.val.abc"))
@@ -108,7 +110,8 @@ import Testing
     let dir = try Support.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     // Tune 2 has no K: line (ABC005, an error); CRLF line ends, a tab and trailing spaces get normalised.
-    let text = "X:1\r\nT:Good\r\nM:4/4\r\nL:1/8\r\nK:G\r\nGABc\td2B2|   \r\n\r\n\r\n"
+    let text =
+      "X:1\r\nT:Good\r\nM:4/4\r\nL:1/8\r\nK:G\r\nGABc\td2B2|   \r\n\r\n\r\n"
       + "X:2\r\nT:No key\r\nM:4/4\r\nL:1/8\r\n\r\n"
       + "X:3\r\nT:Also good\r\nM:3/4\r\nL:1/8\r\nK:D\r\nd2 f2 a2|]\r\n"
     let path = try Support.write(text, named: "dirty.abc", in: dir)

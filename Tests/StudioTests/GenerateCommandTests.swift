@@ -16,7 +16,9 @@ import Testing
   }
 
   func abcFiles(_ dir: String) throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".abc") }.sorted().map { dir + "/" + $0 }
+    try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".abc") }.sorted().map {
+      dir + "/" + $0
+    }
   }
 
   @Test func theTrainingTunesPassTheRejectionPolicy() {
@@ -33,8 +35,10 @@ import Testing
     let model = try savedModel(in: dir)
     let out = dir + "/out"
     try Support.runStudio(
-      ["generate", "--model", model, "--count", "3", "--seed", "7", "--temperature", "0.5", "--midi", "--out-dir", out,
-       "--format", "json"])
+      [
+        "generate", "--model", model, "--count", "3", "--seed", "7", "--temperature", "0.5", "--midi", "--out-dir", out,
+        "--format", "json",
+      ])
     let files = try abcFiles(out)
     #expect(files.count == 3)
     var numbers: [Int] = []
@@ -50,11 +54,15 @@ import Testing
       #expect(errors.isEmpty, "\(file): \(errors.map(\.message))")
       #expect(ABCValidator.acceptsGenerated(tune).accepted)
       // The name comes from the title.
-      #expect(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent.hasPrefix(OutputNamer.stem(for: tune.title ?? "")))
+      #expect(
+        URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent.hasPrefix(
+          OutputNamer.stem(for: tune.title ?? "")))
       // MIDI beside it, with notes.
       let midiPath = String(file.dropLast(4)) + ".mid"
       let sequence = try MIDIFile.read(path: midiPath)
-      #expect(sequence.tracks.contains { track in track.events.contains { if case .noteOn = $0.event { true } else { false } } })
+      #expect(
+        sequence.tracks.contains { track in track.events.contains { if case .noteOn = $0.event { true } else { false } }
+        })
       try convertsWithABC2MIDI(file, in: dir)
     }
     #expect(numbers.sorted() == [1, 2, 3], "every tune has its own X: number")
@@ -64,7 +72,9 @@ import Testing
 
   /// abc2midi (the reference converter) accepts the file and writes a MIDI file; skipped when it is not installed.
   func convertsWithABC2MIDI(_ abc: String, in dir: String) throws {
-    let tool = ["/usr/bin/abc2midi", "/usr/local/bin/abc2midi"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let tool = ["/usr/bin/abc2midi", "/usr/local/bin/abc2midi"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
     guard let tool else {
       print("abc2midi is not installed: skipping the abc2midi conversion check")
       return
@@ -82,6 +92,30 @@ import Testing
     #expect(size > 30, "abc2midi wrote \(output)")
   }
 
+  @Test func rendersAWavBesideEachTune() throws {
+    let soundFont = "/usr/share/sounds/sf2/TimGM6mb.sf2"
+    guard FileManager.default.fileExists(atPath: soundFont) else {
+      print("rendersAWavBesideEachTune: skipped: \(soundFont) is absent (apt-get install timgm6mb-soundfont)")
+      return
+    }
+    let dir = try Support.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let model = try savedModel(in: dir)
+    let out = dir + "/out"
+    try Support.runStudio(
+      [
+        "generate", "--model", model, "--count", "1", "--seed", "5", "--temperature", "0.5", "--wav", "--no-midi",
+        "--soundfont", soundFont, "--out-dir", out,
+      ])
+    let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+    #expect(names.count == 2)
+    let wav = try #require(names.first { $0.hasSuffix(".wav") })
+    #expect(names.contains(String(wav.dropLast(4)) + ".abc"))
+    let bytes = try #require(FileManager.default.contents(atPath: out + "/" + wav))
+    #expect(bytes.count > 44_100, "at least a quarter second of 16-bit stereo audio")
+    #expect(Array(bytes.prefix(4)) == Array("RIFF".utf8))
+  }
+
   @Test func sameSeedSameFilesAndNoOverwriteWithoutForce() throws {
     let dir = try Support.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -91,7 +125,8 @@ import Testing
     try Support.runStudio(arguments + ["--out-dir", dir + "/b", "--batch", "1"])
     let a = try abcFiles(dir + "/a")
     let b = try abcFiles(dir + "/b")
-    #expect(a.map { URL(fileURLWithPath: $0).lastPathComponent } == b.map { URL(fileURLWithPath: $0).lastPathComponent })
+    #expect(
+      a.map { URL(fileURLWithPath: $0).lastPathComponent } == b.map { URL(fileURLWithPath: $0).lastPathComponent })
     #expect(try a.map(Support.read) == b.map(Support.read))
 
     // A second run into the same directory picks new names; --force replaces instead.
@@ -112,7 +147,8 @@ import Testing
     #expect(try ModelLocator.resolve(model, currentDirectory: "/", executablePath: nil) == model)
     // The package-root fallback: an executable somewhere below a directory with Package.swift.
     try "// swift-tools-version: 6.1\n".write(toFile: dir + "/Package.swift", atomically: true, encoding: .utf8)
-    #expect(try ModelLocator.resolve("tiny", currentDirectory: "/", executablePath: dir + "/.build/release/studio") == model)
+    #expect(
+      try ModelLocator.resolve("tiny", currentDirectory: "/", executablePath: dir + "/.build/release/studio") == model)
     do {
       _ = try ModelLocator.resolve("nonexistent", currentDirectory: dir, executablePath: nil)
       Issue.record("expected NotFound")
@@ -120,7 +156,9 @@ import Testing
       #expect(error.description.contains(dir + "/models/nonexistent/model.safetensors"))
       #expect(error.description.contains("studio train --name nonexistent"))
     }
-    #expect(throws: ModelLocator.NotFound.self) { try ModelLocator.resolve("missing/model.safetensors", currentDirectory: dir, executablePath: nil) }
+    #expect(throws: ModelLocator.NotFound.self) {
+      try ModelLocator.resolve("missing/model.safetensors", currentDirectory: dir, executablePath: nil)
+    }
   }
 
   @Test func invalidSamplesAreRejectedAndTheRunFailsClearly() throws {
@@ -171,14 +209,18 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let model = try savedModel(in: dir)
     try Support.runStudio(
-      ["generate", "--model", model, "--count", "1", "--seed", "2", "--raw", "--key", "D", "--meter", "6/8", "--title",
-       "Café Tune", "--out-dir", dir + "/out"])
+      [
+        "generate", "--model", model, "--count", "1", "--seed", "2", "--raw", "--key", "D", "--meter", "6/8", "--title",
+        "Café Tune", "--out-dir", dir + "/out",
+      ])
     let text = try Support.read(dir + "/out/cafe-tune.abc")
     #expect(text.hasPrefix("X:1\nT:Café Tune\nM:6/8\nL:1/8\nK:D Major\n"), "the fixed header as given: \(text)")
 
     try Support.runStudio(
-      ["generate", "--model", model, "--count", "1", "--seed", "2", "--max-attempts", "20", "--key", "G", "--title",
-       "Café Tune", "--out-dir", dir + "/valid"])
+      [
+        "generate", "--model", model, "--count", "1", "--seed", "2", "--max-attempts", "20", "--key", "G", "--title",
+        "Café Tune", "--out-dir", dir + "/valid",
+      ])
     let valid = try Support.read(dir + "/valid/cafe-tune.abc")
     #expect(valid.hasPrefix("X:1\nT:Café Tune\nM:"), "the written title is the one given: \(valid)")
     #expect(valid.contains("\nL:1/8\nK:G Major\n"))
@@ -190,8 +232,10 @@ import Testing
     let model = try savedModel(in: dir)
     for seed in ["1", "2"] {
       try Support.runStudio(
-        ["generate", "--model", model, "--count", "1", "--seed", seed, "--temperature", "0", "--raw", "--out-dir",
-         dir + "/s" + seed])
+        [
+          "generate", "--model", model, "--count", "1", "--seed", seed, "--temperature", "0", "--raw", "--out-dir",
+          dir + "/s" + seed,
+        ])
     }
     // Titles come from the model, so the names match too.
     let one = try abcFiles(dir + "/s1").map(Support.read)

@@ -31,7 +31,9 @@ import Testing
     let alphabet: [Unicode.Scalar] = ["a", "b", "c", "|", "\n", "é"]
     func randomText(_ maxLength: Int) -> String {
       var s = String.UnicodeScalarView()
-      for _ in 0..<generator.nextIndex(below: maxLength + 1) { s.append(alphabet[generator.nextIndex(below: alphabet.count)]) }
+      for _ in 0..<generator.nextIndex(below: maxLength + 1) {
+        s.append(alphabet[generator.nextIndex(below: alphabet.count)])
+      }
       return String(s)
     }
     for _ in 0..<200 {
@@ -86,7 +88,8 @@ import Testing
         characters += 1
       }
     }
-    let batched = try ModelEvaluator.heldOutBitsPerCharacter(model: model, tunes: tunes + ["X:4\nT:Ünknown\nK:G\nG|"], batch: 2)
+    let batched = try ModelEvaluator.heldOutBitsPerCharacter(
+      model: model, tunes: tunes + ["X:4\nT:Ünknown\nK:G\nG|"], batch: 2)
     #expect(batched.characters == characters)
     #expect(batched.skipped == 1)
     #expect(abs(batched.bitsPerCharacter - nats / Double(characters) / log(2)) < 1e-6)
@@ -129,7 +132,10 @@ import Testing
     let evaluation = try job.run()
     #expect(evaluation.novelty == nil)
     #expect(evaluation.heldOut == nil)
-    #expect(evaluation.notes.contains { $0.contains("not found") && $0.contains("novelty and validation bits/char not measured") })
+    #expect(
+      evaluation.notes.contains {
+        $0.contains("not found") && $0.contains("novelty and validation bits/char not measured")
+      })
   }
 
   @Test func evaluateReadsTheCorpusFromTheConfigBesideTheModel() throws {
@@ -139,7 +145,8 @@ import Testing
     try Support.write(GenerateTestModels.tunes.joined(separator: "\n\n") + "\n", named: "c.abc", in: dir)
     // As `studio train` writes it: corpus paths relative to the directory holding models/.
     try Support.write(
-      "data:\n  corpora: [\"c.abc\"]\n  validation_fraction: 0.5\n  split: random\n  seed: 1\n", named: "models/tiny/config.yaml",
+      "data:\n  corpora: [\"c.abc\"]\n  validation_fraction: 0.5\n  split: random\n  seed: 1\n",
+      named: "models/tiny/config.yaml",
       in: dir)
     let job = EvaluationJob(modelName: model, samples: 2, seed: 1, corpusPaths: [], batch: 2, config: StudioConfig())
     let evaluation = try job.run()

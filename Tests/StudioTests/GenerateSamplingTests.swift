@@ -96,8 +96,10 @@ import Testing
       GenerateTestModels.fixedLogits(symbols: Self.symbols, logits: Self.handSetLogits()), in: dir)
     let out = dir + "/out"
     try Support.runStudio(
-      ["generate", "--model", model, "--raw", "--count", "\(count)", "--seed", "\(seed)", "--max-chars", "120",
-       "--out-dir", out] + extra)
+      [
+        "generate", "--model", model, "--raw", "--count", "\(count)", "--seed", "\(seed)", "--max-chars", "120",
+        "--out-dir", out,
+      ] + extra)
     let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".abc") }.sorted()
     #expect(files.count == count)
     return try files.map { name in

@@ -12,17 +12,20 @@ import Testing
 
   @Test func headerOptionsFixFieldsAndLeaveTheRestToTheModel() throws {
     let keyOnly = try PrimePlan.make(key: "Am", meter: nil, title: nil, prime: nil, number: 1)
-    #expect(keyOnly.segments == [.text("X:1\nT:"), .sampledLine, .text("M:"), .sampledLine, .text("L:1/8\nK:A Minor\n")])
+    #expect(
+      keyOnly.segments == [.text("X:1\nT:"), .sampledLine, .text("M:"), .sampledLine, .text("L:1/8\nK:A Minor\n")])
     let all = try PrimePlan.make(key: "D mix", meter: "6/8", title: " The Tune ", prime: nil, number: 2)
     #expect(all.segments == [.text("X:2\nT:The Tune\nM:6/8\nL:1/8\nK:D Mixolydian\n")])
     #expect(all.fixedTitle == "The Tune")
   }
 
   @Test func primeTextIsFedAsWritten() throws {
-    #expect(try PrimePlan.make(key: nil, meter: nil, title: nil, prime: "X:9\nT:A\nK:G\nGA", number: 1).segments
-      == [.text("X:9\nT:A\nK:G\nGA")])
-    #expect(try PrimePlan.make(key: nil, meter: nil, title: nil, prime: "T:A\nK:G\n", number: 3).segments
-      == [.text("X:3\nT:A\nK:G\n")])
+    #expect(
+      try PrimePlan.make(key: nil, meter: nil, title: nil, prime: "X:9\nT:A\nK:G\nGA", number: 1).segments
+        == [.text("X:9\nT:A\nK:G\nGA")])
+    #expect(
+      try PrimePlan.make(key: nil, meter: nil, title: nil, prime: "T:A\nK:G\n", number: 3).segments
+        == [.text("X:3\nT:A\nK:G\n")])
     #expect(throws: PrimePlan.InvalidOption.self) {
       try PrimePlan.make(key: "G", meter: nil, title: nil, prime: "X:1", number: 1)
     }
@@ -83,7 +86,8 @@ import Testing
   }
 
   @Test(arguments: [
-    ("The Windy Harbour", "the-windy-harbour"), ("Maggie's Fancy", "maggies-fancy"), ("Ó Raghallaigh's", "o-raghallaighs"),
+    ("The Windy Harbour", "the-windy-harbour"), ("Maggie's Fancy", "maggies-fancy"),
+    ("Ó Raghallaigh's", "o-raghallaighs"),
     ("  --  ", "tune"), ("Reel No. 2 / Jig", "reel-no-2-jig"), ("日本", "tune"),
   ])
   func fileNamesUseSafeCharacters(title: String, stem: String) {
@@ -107,6 +111,7 @@ import Testing
     #expect(TuneGenerator.kind(of: "error ABC018 [abc.bar.overfull] at 5:3: bar 3 lasts 9/8") == "ABC018 error")
     #expect(TuneGenerator.kind(of: "unbalanced repeats (ABC019): end repeat at bar 8") == "unbalanced repeats ABC019")
     #expect(TuneGenerator.kind(of: "only 3 bars (at least 4 needed)") == "only N bars")
-    #expect(TuneGenerator.kind(of: "cut off: reached --max-chars (900) before the tune ended") == "cut off at --max-chars")
+    #expect(
+      TuneGenerator.kind(of: "cut off: reached --max-chars (900) before the tune ended") == "cut off at --max-chars")
   }
 }

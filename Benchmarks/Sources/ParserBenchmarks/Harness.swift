@@ -3,6 +3,9 @@ import Foundation
 import Synchronization
 
 /// A small `ContinuousClock` benchmark harness (package-benchmark cannot resolve offline; style.md §11).
+/// CPU seconds of the last abc2midi sweep (set by `abc2midiSeconds`).
+let lastABC2MIDICPU = Mutex(0.0)
+
 struct Harness {
   struct Options {
     /// Corpora directory (default: ../shared/corpora next to the package root).
@@ -37,13 +40,14 @@ struct Harness {
         + pad("tunes/s", 10) + pad("\(cores) cores s", 11) + pad("MB/s", 8) + pad("abc2midi s", 12)
         + "speed-up (1 core / all)")
     var totals = (files: 0, tunes: 0, bytes: 0, single: 0.0, multi: 0.0, abc: 0.0)
-    var cpuTotals = (single: 0.0, multi: 0.0)
+    var cpuTotals = (single: 0.0, multi: 0.0, abc: 0.0)
     for c in corpora {
       let (single, tunes, singleCPU) = best { runSingle(c) }
       let (multi, _, multiCPU) = best { runMulti(c) }
       cpuTotals.single += singleCPU
       cpuTotals.multi += multiCPU
       let abc = options.runABC2MIDI ? abc2midiSeconds(c) : nil
+      if abc != nil { cpuTotals.abc += lastABC2MIDICPU.withLock { $0 } }
       let mb = Double(c.bytes) / 1e6
       print(
         pad(c.name, 12) + pad("\(c.files.count)", 7) + pad("\(tunes)", 7) + pad(f(mb, 2), 7) + pad(f(single, 3), 10)
@@ -69,6 +73,11 @@ struct Harness {
     print(
       "CPU seconds: single-core runs \(f(cpuTotals.single, 3)) s (\(f(mb / cpuTotals.single, 1)) MB/s of CPU), "
         + "all-core runs \(f(cpuTotals.multi, 3)) s; wall times above include waiting for the CPU on a loaded machine")
+    if options.runABC2MIDI {
+      print(
+        "abc2midi: \(f(totals.abc, 2)) s wall, \(f(cpuTotals.abc, 2)) s CPU (user + system of the child processes); "
+          + "speed-up by CPU time \(f(cpuTotals.abc / cpuTotals.single, 1))× (single core)")
+    }
   }
 
   func loadCorpora() -> [Corpus] {
@@ -100,6 +109,13 @@ struct Harness {
       }
     }
     return (bestTime, count, cpu)
+  }
+
+  /// CPU time (user + system) of finished child processes, in seconds.
+  func childrenCPUSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6
   }
 
   /// CPU time of this process (all threads), in seconds.
@@ -139,7 +155,9 @@ struct Harness {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parser-bench-\(getpid())")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
+    let cpu0 = childrenCPUSeconds()
     let start = ContinuousClock.now
+    defer { lastABC2MIDICPU.withLock { $0 = childrenCPUSeconds() - cpu0 } }
     for (path, _) in c.files {
       let p = Process()
       p.executableURL = URL(fileURLWithPath: "/usr/bin/abc2midi")

@@ -387,7 +387,8 @@ struct FileParser {
           inTextBlock = false
           tune.body.append(.directive(DirectiveParser.parseLine(src: src, line: l, state: &state)))
         } else if line.contentEnd > line.start {
-          tune.body.append(.comment(Comment(text: src.string(line.start, line.contentEnd), range: range(line.start, line.contentEnd))))
+          tune.body.append(
+            .comment(Comment(text: src.string(line.start, line.contentEnd), range: range(line.start, line.contentEnd))))
         }
         if let lb = lineBreak(l) { tune.body.append(.lineBreak(lb)) }
       } else if src.isDirectiveLine(l) {

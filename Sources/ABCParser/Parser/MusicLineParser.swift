@@ -626,7 +626,7 @@ struct MusicLineParser {
     let start = i
     i += 1
     var elements: [BodyElement] = []
-    elements.reserveCapacity(8)
+    elements.reserveCapacity(4)
     var sawNote = false
     var sawRest = false
     while i < end, b[i] != UInt8(ascii: "]") {

@@ -67,6 +67,8 @@ struct TuneChecker {
   var voiceOrder: [String] = []
   var current = ""
   var cur: VoiceState
+  /// Reused buffer for chord pitches.
+  var scratch: [Int] = []
   /// Header values, computed once.
   let headerMeter: Meter?
   let headerUnit: NoteLength
@@ -144,35 +146,62 @@ struct TuneChecker {
     return v
   }
 
-  mutating func visit(_ e: BodyElement, path: (Int, Int?)) {
+  mutating func visit(_ e: borrowing BodyElement, path: (Int, Int?)) {
     switch e {
     case .note(let n):
       beforeOperand(location: n.location, isNote: true)
-      checkTie(pitches: [n.diatonicIndex], location: n.location)
+      let pitch = n.diatonicIndex
+      if !cur.pendingTies.isEmpty { checkTie(pitch: pitch, location: n.location) }
       operand(length: n.length, location: n.location, path: path)
-      cur.pendingTies = n.tie != nil ? [n.diatonicIndex] : []
-      if let t = n.tie { cur.tieLocation = t.range.start }
-      cur.lastPitches = [n.diatonicIndex]
+      cur.pendingTies.removeAll(keepingCapacity: true)
+      if let t = n.tie {
+        cur.pendingTies.append(pitch)
+        cur.tieLocation = t.range.start
+      }
+      cur.lastPitches.removeAll(keepingCapacity: true)
+      cur.lastPitches.append(pitch)
       checkPitch(n)
       cur.notesSinceLyrics += 1
       statistics.notes += 1
     case .chord(let ch):
-      let notes = ch.notes
-      beforeOperand(location: ch.location, isNote: !notes.isEmpty)
-      let pitches = notes.map(\.diatonicIndex)
-      if !notes.isEmpty { checkTie(pitches: pitches, location: ch.location) } else { restAfterTie() }
-      operand(length: ch.effectiveLength, location: ch.location, path: path)
-      var tied: [Int] = []
-      for n in notes where n.tie != nil || ch.tie != nil { tied.append(n.diatonicIndex) }
-      cur.pendingTies = tied
-      if let t = ch.tie {
-        cur.tieLocation = t.range.start
-      } else if let n = notes.first(where: { $0.tie != nil }), let t = n.tie {
-        cur.tieLocation = t.range.start
+      // One pass over the chord's elements, reusing the voice's pitch buffers (no allocation per chord).
+      var noteCount = 0
+      var firstLength: NoteLength? = nil
+      var tieLocation: SourceLocation? = ch.tie?.range.start
+      scratch.removeAll(keepingCapacity: true)
+      for element in ch.elements {
+        switch element {
+        case .note(let n):
+          noteCount += 1
+          scratch.append(n.diatonicIndex)
+          if firstLength == nil { firstLength = n.length }
+          if tieLocation == nil, let t = n.tie { tieLocation = t.range.start }
+          checkPitch(n)
+        case .rest(let r):
+          if firstLength == nil { firstLength = r.length }
+        default:
+          break
+        }
       }
-      cur.lastPitches = pitches
-      for n in notes { checkPitch(n) }
-      if !notes.isEmpty {
+      beforeOperand(location: ch.location, isNote: noteCount > 0)
+      if noteCount > 0 {
+        if !cur.pendingTies.isEmpty { checkTie(pitches: scratch, location: ch.location) }
+      } else {
+        restAfterTie()
+      }
+      operand(length: (firstLength ?? .one) * ch.length, location: ch.location, path: path)
+      cur.pendingTies.removeAll(keepingCapacity: true)
+      var k = 0
+      for element in ch.elements {
+        if case .note(let n) = element {
+          if n.tie != nil || ch.tie != nil { cur.pendingTies.append(scratch[k]) }
+          k += 1
+        }
+      }
+      if let t = tieLocation { cur.tieLocation = t }
+      cur.lastPitches.removeAll(keepingCapacity: true)
+      cur.lastPitches.append(contentsOf: scratch)
+      if noteCount > 0 {
         cur.notesSinceLyrics += 1
         statistics.notes += 1
       }
@@ -180,7 +209,7 @@ struct TuneChecker {
       beforeOperand(location: r.location, isNote: false)
       restAfterTie()
       operand(length: r.length, location: r.location, path: path)
-      cur.lastPitches = []
+      cur.lastPitches.removeAll(keepingCapacity: true)
     case .multiMeasureRest(let m):
       beforeOperand(location: m.location, isNote: false)
       restAfterTie()
@@ -414,10 +443,20 @@ struct TuneChecker {
         hint: "write the first ending as [1 or |1")
     }
     cur.lastEndingMax = max(cur.lastEndingMax, e.maxPass)
-    cur.pendingTies = []
+    cur.pendingTies.removeAll(keepingCapacity: true)
   }
 
   // MARK: ties, pitch, lyrics
+
+  mutating func checkTie(pitch: Int, location: SourceLocation) {
+    if !cur.pendingTies.contains(pitch) {
+      report(
+        .tieDifferentPitch, at: cur.tieLocation,
+        "tie at \(cur.tieLocation) joins notes of different pitch; ties need the same pitch",
+        hint: "use a slur ( ) for different pitches")
+    }
+    cur.pendingTies.removeAll(keepingCapacity: true)
+  }
 
   mutating func checkTie(pitches: [Int], location: SourceLocation) {
     guard !cur.pendingTies.isEmpty else { return }
@@ -427,14 +466,14 @@ struct TuneChecker {
         "tie at \(cur.tieLocation) joins notes of different pitch; ties need the same pitch",
         hint: "use a slur ( ) for different pitches")
     }
-    cur.pendingTies = []
+    cur.pendingTies.removeAll(keepingCapacity: true)
   }
 
   mutating func restAfterTie() {
     if !cur.pendingTies.isEmpty {
       report(
         .tieDangling, at: cur.tieLocation, "tie at \(cur.tieLocation) is followed by a rest", hint: "remove the tie")
-      cur.pendingTies = []
+      cur.pendingTies.removeAll(keepingCapacity: true)
     }
   }
 

@@ -92,6 +92,12 @@ typedef struct {
   const float *packedT; // CLSTM_pack_columns of W_hh [4H x H] (output columns are hidden units, k = 4H)
   float *dz;            // [T x B x 4H] out: gradient w.r.t. the gate pre-activations
   float *dcell;         // [B x H] scratch
+  float *dbias;         // optional [4H] out: Σ over rows of dz (the gradient of b_ih and of b_hh)
+  /// Optional: dtable[V x 4H] out = Σ over rows with token v of dz (layer 0's input table gradient); `tokens`
+  /// [T x B] gives each row's token id, `vocab` the table's rows.
+  float *dtable;
+  const int32_t *tokens;
+  int vocab;
 } CLSTM_LayerBackward;
 
 /// Returns 0, or -1 when the per-worker scratch cannot be allocated (nothing computed).
@@ -100,6 +106,13 @@ int CLSTM_layer_backward(CLSTM_Pool *pool, const CLSTM_LayerBackward *args);
 /// out[B x N] = x[B x K] · packedᵀ + bias (bias may be NULL); packed by CLSTM_pack_rows. For sampling.
 void CLSTM_dense_forward(CLSTM_Pool *pool, int batch, int n, int k, const float *x, long ldx, const float *packed,
                          const float *bias, float *out, long ldo);
+
+/// One step (T = 1) of `count` stacked layers followed by the output layer, in a single job: for sampling.
+/// `layers[l]` are complete one-step descriptions (layer l + 1 reads layer l's new h as `input`); then
+/// out[B x n] = h_top · packedᵀ + bias with `packed` from CLSTM_pack_rows. `scratch` holds
+/// CLSTM_pool_threads(pool) x B x 64 floats, 64-byte aligned (allocated once by the caller).
+void CLSTM_forward_chain(CLSTM_Pool *pool, const CLSTM_LayerForward *layers, int count, int n, const float *packed,
+                         const float *bias, float *out, long ldo, float *scratch);
 
 // MARK: - BLAS split across the pool
 
@@ -121,9 +134,6 @@ void CLSTM_softmax_xent(CLSTM_Pool *pool, float *logits, int rows, int vocab, co
 
 /// out[n] = Σ_rows x[rows x n] (or += when accumulate).
 void CLSTM_column_sums(CLSTM_Pool *pool, const float *x, int rows, int n, long ld, float *out, int accumulate);
-
-/// table[V x n] = Σ over rows r with ids[r] == v of x[r] (table zeroed first). ids must be in [0, V).
-void CLSTM_scatter_rows(CLSTM_Pool *pool, const float *x, const int32_t *ids, int rows, int n, float *table, int vocab);
 
 /// mask[i] = 0 with probability p, else 1/(1-p); counter-based: depends only on (key, i).
 void CLSTM_dropout_mask(CLSTM_Pool *pool, float *mask, long n, float p, uint64_t key);

@@ -161,15 +161,16 @@ final class LSTMEngine {
                   ws.dh.base, H)
       for l in stride(from: h.layers - 1, through: 0, by: -1) {
         if !ws.masks.isEmpty { CLSTM_multiply(raw, ws.dh.base, ws.masks[l].base, ws.dh.base, rows * H) }
+        // The time loop also sums dz into the bias gradient and, for layer 0, scatters it into the table's.
         var args = CLSTM_LayerBackward(
           steps: Int32(T), batch: Int32(B), hidden: Int32(H), gates: ws.gates[l].base, cells: ws.cells[l].base,
           cell0: ws.cell0[l].base, dh: ws.dh.base, packedT: packedBackward[l].base, dz: ws.dz.base,
-          dcell: ws.dcell.base)
+          dcell: ws.dcell.base, dbias: g + layout.biasIH(l), dtable: l == 0 ? ws.dtable.base : nil,
+          tokens: ws.tokens.base, vocab: Int32(V))
         guard CLSTM_layer_backward(raw, &args) == 0 else { throw .outOfMemory(bytes: pool.threads * B * 256) }
         // dW_hh = dzᵀ · [h_0 … h_{T-1}]; both biases get Σ dz.
         CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(H), Int32(rows), 1, ws.dz.base, G, ws.hs[l].base, H, 0,
                     g + layout.weightHH(l), H)
-        CLSTM_column_sums(raw, ws.dz.base, Int32(rows), Int32(G), G, g + layout.biasIH(l), 0)
         (g + layout.biasHH(l)).update(from: g + layout.biasIH(l), count: G)
         if l > 0 {
           let x = layerOutput(ws, l - 1)
@@ -177,8 +178,7 @@ final class LSTMEngine {
           CLSTM_sgemm(raw, 0, 0, Int32(rows), Int32(H), Int32(G), 1, ws.dz.base, G, p + layout.weightIH(l), H, 0,
                       ws.dh.base, H)
         } else {
-          // Layer 0 reads the table: dtable = Σ_rows(token) dz; dW_ih0 = dtableᵀ · Emb; dEmb = dtable · W_ih0.
-          CLSTM_scatter_rows(raw, ws.dz.base, ws.tokens.base, Int32(rows), Int32(G), ws.dtable.base, Int32(V))
+          // Layer 0 reads the table: dW_ih0 = dtableᵀ · Emb; dEmb = dtable · W_ih0.
           CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(E), Int32(V), 1, ws.dtable.base, G, p + layout.embedding, E, 0,
                       g + layout.weightIH(0), E)
           CLSTM_sgemm(raw, 0, 0, Int32(V), Int32(E), Int32(G), 1, ws.dtable.base, G, p + layout.weightIH(0), E, 0,

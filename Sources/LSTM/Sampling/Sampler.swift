@@ -24,6 +24,10 @@ public final class Sampler {
   /// Scratch for choosing a character: probabilities and candidate ids, `V` each.
   private var probabilities: [Double]
   private var candidates: [Int32]
+  /// One-step descriptions of every layer (pointers into the buffers above), built once.
+  private var layerSteps: [CLSTM_LayerForward] = []
+  /// Kernel accumulators: threads × B × 64 floats.
+  private let scratch: FloatBuffer
 
   init(model: LanguageModel, batch: Int) {
     self.model = model
@@ -36,6 +40,20 @@ public final class Sampler {
     logitBuffer = FloatBuffer(count: batch * h.vocabularySize)
     probabilities = [Double](repeating: 0, count: h.vocabularySize)
     candidates = [Int32](repeating: 0, count: h.vocabularySize)
+    scratch = FloatBuffer(count: model.pool.threads * batch * 64)
+    let H = h.hiddenSize, G = 4 * H
+    for l in 0..<h.layers {
+      // Layer 0 gathers its input projection from the table by token; the layers above multiply the new h of the
+      // layer below inside the step and read one bias row (every row index 0).
+      let xproj: UnsafePointer<Float> = l == 0 ? UnsafePointer(model.table.base) : UnsafePointer(model.bias[l].base)
+      let xindex: UnsafePointer<Int32> = l == 0 ? UnsafePointer(tokens.base) : UnsafePointer(zeroIndex.base)
+      let input: UnsafePointer<Float>? = l == 0 ? nil : UnsafePointer(hidden[l - 1].base + batch * H)
+      let inputSize: Int32 = l == 0 ? 0 : Int32(H)
+      layerSteps.append(CLSTM_LayerForward(
+        steps: 1, batch: Int32(batch), hidden: Int32(H), xproj: xproj, xindex: xindex, ldx: G, bias: nil,
+        input: input, inputSize: inputSize, ldin: H, packed: model.packed[l].base, hs: hidden[l].base,
+        cell: cell[l].base, gates: nil, cells: nil))
+    }
   }
 
   /// Zeroes the state of every sequence.
@@ -55,19 +73,13 @@ public final class Sampler {
   }
 
   private func step() throws(SamplingError) {
-    let h = model.hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, B = batch
-    try model.pool.withRaw { raw throws(SamplingError) in
-      for l in 0..<h.layers {
-        var args = CLSTM_LayerForward(
-          steps: 1, batch: Int32(B), hidden: Int32(H),
-          xproj: l == 0 ? model.table.base : model.bias[l].base,
-          xindex: l == 0 ? tokens.base : zeroIndex.base, ldx: G, bias: nil,
-          input: l == 0 ? nil : hidden[l - 1].base + B * H, inputSize: l == 0 ? 0 : Int32(H), ldin: H,
-          packed: model.packed[l].base, hs: hidden[l].base, cell: cell[l].base, gates: nil, cells: nil)
-        guard CLSTM_layer_forward(raw, &args) == 0 else { throw .compute(.outOfMemory(bytes: B * 256)) }
+    let h = model.hyperparameters, H = h.hiddenSize, B = batch
+    let count = Int32(layerSteps.count)
+    model.pool.withRaw { raw in
+      layerSteps.withUnsafeBufferPointer { steps in
+        CLSTM_forward_chain(raw, steps.baseAddress, count, Int32(h.vocabularySize), model.packedOutput.base,
+                            model.outputBias.base, logitBuffer.base, h.vocabularySize, scratch.base)
       }
-      CLSTM_dense_forward(raw, Int32(B), Int32(V), Int32(H), hidden[h.layers - 1].base + B * H, H,
-                          model.packedOutput.base, model.outputBias.base, logitBuffer.base, V)
     }
     // The new state becomes the current one.
     for l in 0..<h.layers { hidden[l].base.update(from: hidden[l].base + B * H, count: B * H) }

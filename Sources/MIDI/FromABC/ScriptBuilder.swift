@@ -168,8 +168,10 @@ struct ScriptBuilder {
     var firstID = declared.first?.key
     if firstID == nil {
       for e in tune.body {
-        if case .field(let f) = e, case .voice(let v) = f.value { firstID = v.key; break }
-        if e.takesTime { break }
+        if case .field(let f) = e, case .voice(let v) = f.value {
+          firstID = v.key
+          break
+        }
       }
     }
     current = voice(firstID ?? "1")

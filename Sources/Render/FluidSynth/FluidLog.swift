@@ -23,7 +23,8 @@ final class FluidLog: Sendable {
 
   private static let installation: Void = {
     // A non-capturing C callback: context arrives through `data` (the `shared` sink, passed unretained).
-    let hook: @convention(c) (Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = { level, message, data in
+    let hook: @convention(c) (Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+      level, message, data in
       guard let message, let data, level <= Int32(FLUID_WARN.rawValue) else { return }
       Unmanaged<FluidLog>.fromOpaque(data).takeUnretainedValue().record(String(cString: message))
     }

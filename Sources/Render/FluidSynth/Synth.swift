@@ -80,9 +80,6 @@ final class Synth {
     _ = fluid_synth_write_float(raw, Int32(frames), buffer, 0, 2, buffer, 1, 2)
   }
 
-  /// Voices still sounding (playing, releasing). Wraps `fluid_synth_get_active_voice_count`.
-  var activeVoiceCount: Int { Int(fluid_synth_get_active_voice_count(raw)) }
-
   /// FluidSynth's internal block length in frames (64): state changes take effect at these boundaries.
   /// Wraps `fluid_synth_get_internal_bufsize`.
   var internalBlockFrames: Int { max(1, Int(fluid_synth_get_internal_bufsize(raw))) }

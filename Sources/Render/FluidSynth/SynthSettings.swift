@@ -21,7 +21,9 @@ final class SynthSettings {
   /// - Throws: `RenderError.invalidSetting` when FluidSynth rejects the name or the value.
   func set(_ name: String, _ value: Int) throws(RenderError) {
     guard fluid_settings_setint(raw, name, Int32(clamping: value)) == FLUID_OK else {
-      throw .invalidSetting(name: name, value: String(value), allowed: intRange(name).map { "\($0.lowerBound)…\($0.upperBound)" } ?? "unknown")
+      throw .invalidSetting(
+        name: name, value: String(value),
+        allowed: intRange(name).map { "\($0.lowerBound)…\($0.upperBound)" } ?? "unknown")
     }
   }
 
@@ -29,7 +31,9 @@ final class SynthSettings {
   /// - Throws: `RenderError.invalidSetting` when FluidSynth rejects the name or the value.
   func set(_ name: String, _ value: Double) throws(RenderError) {
     guard fluid_settings_setnum(raw, name, value) == FLUID_OK else {
-      throw .invalidSetting(name: name, value: String(value), allowed: numberRange(name).map { "\($0.lowerBound)…\($0.upperBound)" } ?? "unknown")
+      throw .invalidSetting(
+        name: name, value: String(value),
+        allowed: numberRange(name).map { "\($0.lowerBound)…\($0.upperBound)" } ?? "unknown")
     }
   }
 

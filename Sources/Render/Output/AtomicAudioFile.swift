@@ -16,7 +16,8 @@ final class AtomicAudioFile {
     try Self.checkDestination(destination)
     let temporaryPath = Self.temporaryPath(besides: destination, tag: "render")
     do {
-      writer = try SoundFileWriter(path: temporaryPath, format: sndfileFormat, sampleRate: sampleRate, channels: channels)
+      writer = try SoundFileWriter(
+        path: temporaryPath, format: sndfileFormat, sampleRate: sampleRate, channels: channels)
     } catch {
       unlink(temporaryPath)
       throw Self.renamingPath(of: error, to: destination)
@@ -68,7 +69,9 @@ final class AtomicAudioFile {
   /// - Throws: `RenderError.outputDirectoryMissing` or `.outputIsDirectory`.
   static func checkDestination(_ path: String) throws(RenderError) {
     var isDirectory: ObjCBool = false
-    if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+    if path.hasSuffix("/")
+      || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
+    {
       throw .outputIsDirectory(path: path)
     }
     let directory = directoryOf(path)

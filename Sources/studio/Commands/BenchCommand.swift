@@ -17,11 +17,14 @@ struct BenchLSTMCommand: ParsableCommand {
     commandName: "lstm",
     abstract: "Train and sample the LSTM presets; one JSON line per preset.",
     discussion: """
-      Presets: mit (E=256, H=1024, L=1, B=8, T=100), folkrnn (E=128, H=512, L=3, B=64, T=50),
-      small (E=64, H=256, L=2, B=32, T=100). Each line holds preset, params, train_tokens_per_s (B×T windows,
-      5 warm-up steps excluded), sample_tokens_per_s (one sequence, batch 1, state carried), peak_rss_mb and
-      openblas_core. With --preset all every preset runs in its own process, so peak_rss_mb is per preset.
-      Run on a quiet machine: other work on the cores skews every figure.
+      Presets: mit (E=256, H=1024, L=1, B=8, T=100), folkrnn (E=128, H=512, L=3, B=64, T=50), \
+      small (E=64, H=256, L=2, B=32, T=100), on ../shared/corpora/irish.abc with the PyTorch baseline's data \
+      conventions (scripts/torch/baseline.sh runs that baseline).
+
+      Each line holds preset, params, train_tokens_per_s (B×T windows, 5 warm-up steps excluded), \
+      sample_tokens_per_s (one sequence, batch 1, state carried), peak_rss_mb and openblas_core. With --preset all \
+      every preset runs in its own process, so peak_rss_mb is per preset. Run on a quiet machine: other work on the \
+      cores skews every figure.
       """)
 
   enum Preset: String, ExpressibleByArgument, CaseIterable {

@@ -203,7 +203,7 @@ struct ConvertCommand: ParsableCommand {
 
 /// Writes SMF files atomically without `fsync`: the bytes go to a temporary file in the destination's directory,
 /// which is then renamed over the destination, so a reader (or a failed run) sees the old complete file or the new
-/// complete file, never a partial one. Skipping `fsync` keeps a whole-corpus conversion fast (it costs about 5 ms
+/// complete file, never a partial one. Missing parent directories are created. Skipping `fsync` keeps a whole-corpus conversion fast (it costs about 5 ms
 /// per file here, ten seconds for two thousand tunes); durability across a power cut is not promised.
 enum MIDIOutput {
   static func write(_ sequence: MIDISequence, to path: String) throws {
@@ -215,6 +215,13 @@ enum MIDIOutput {
     }
     let directory = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
+    if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+      do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw StudioFailure("cannot create the directory \(directory): \(error.localizedDescription)")
+      }
+    }
     let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw StudioFailure("cannot write \(path): \(String(cString: strerror(errno)))") }

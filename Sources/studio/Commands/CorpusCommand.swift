@@ -75,8 +75,10 @@ struct CorpusCommand: ParsableCommand {
       guard !merged.tunes.isEmpty else { throw StudioFailure("the weights leave no tunes to write") }
       try AtomicWriter.write(CorpusTools.fileText(merged.tunes), to: output)
       for (index, path) in paths.enumerated() {
-        let dropped = merged.duplicatesDropped[index] > 0 ? ", \(merged.duplicatesDropped[index]) duplicates dropped" : ""
-        print("\(path): \(sources[index].count) tunes, weight \(weights[index]) → \(merged.copies[index]) copies\(dropped)")
+        let dropped =
+          merged.duplicatesDropped[index] > 0 ? ", \(merged.duplicatesDropped[index]) duplicates dropped" : ""
+        print(
+          "\(path): \(sources[index].count) tunes, weight \(weights[index]) → \(merged.copies[index]) copies\(dropped)")
       }
       print("wrote \(output): \(merged.tunes.count) tunes")
     }
@@ -91,7 +93,9 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Share of tunes held out for validation (0…1).", valueName: "fraction"))
     var val: Double = 0.1
     @Option(help: "Seed of the random choice.") var seed: UInt64 = 42
-    @Option(help: "random (seeded, --val of the tunes) or every-tenth (tune i held out when i % 10 == 9, as training's default).")
+    @Option(
+      help:
+        "random (seeded, --val of the tunes) or every-tenth (tune i held out when i % 10 == 9, as training's default).")
     var method: SplitChoice = .random
     @Option(name: .customLong("out-dir"), help: ArgumentHelp("Directory for the two files.", valueName: "dir"))
     var outputDirectory: String?
@@ -103,7 +107,9 @@ struct CorpusCommand: ParsableCommand {
     }
 
     func validate() throws {
-      guard val.isFinite, (0...1).contains(val) else { throw ValidationError("--val must be between 0 and 1, got \(val)") }
+      guard val.isFinite, (0...1).contains(val) else {
+        throw ValidationError("--val must be between 0 and 1, got \(val)")
+      }
     }
 
     func run() throws {
@@ -111,7 +117,8 @@ struct CorpusCommand: ParsableCommand {
       let split = DatasetSplit.split(
         corpus.tunes, validationFraction: val, seed: seed, method: method == .random ? .seededRandom : .everyTenth)
       let url = URL(fileURLWithPath: path)
-      let stem = url.pathExtension.lowercased() == "abc" ? url.deletingPathExtension().lastPathComponent : url.lastPathComponent
+      let stem =
+        url.pathExtension.lowercased() == "abc" ? url.deletingPathExtension().lastPathComponent : url.lastPathComponent
       let directory = outputDirectory ?? url.deletingLastPathComponent().path
       let trainPath = directory + "/" + stem + ".train.abc"
       let validationPath = directory + "/" + stem + ".val.abc"
@@ -154,7 +161,8 @@ struct CorpusCommand: ParsableCommand {
   struct Fetch: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Download a public corpus and verify its SHA-256 (same as scripts/fetch-corpus.sh).",
-      discussion: "irish: mitdeeplearning/data/irish.abc from the PyPI sdist mitdeeplearning==0.7.5 (MIT licence), via pip.")
+      discussion:
+        "irish: mitdeeplearning/data/irish.abc from the PyPI sdist mitdeeplearning==0.7.5 (MIT licence), via pip.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Corpus name: irish.") var name: String
     @Option(name: .shortAndLong, help: ArgumentHelp("Directory to write <name>.abc into.", valueName: "dir"))

@@ -19,17 +19,20 @@ struct EvaluateCommand: ParsableCommand {
       """)
 
   @OptionGroup var global: GlobalOptions
-  @Option(help: ArgumentHelp("Model name or path. Default: generation.model.", valueName: "name|path")) var model: String?
+  @Option(help: ArgumentHelp("Model name or path. Default: generation.model.", valueName: "name|path")) var model:
+    String?
   @Option(help: ArgumentHelp("Tunes to sample.", valueName: "n")) var samples: Int = 200
   @Option(help: ArgumentHelp("Random seed.", valueName: "s")) var seed: UInt64 = 1
   @Option(name: .customLong("corpus"), help: ArgumentHelp("Training corpus (repeat for several).", valueName: "path"))
   var corpora: [String] = []
   @Option(help: ArgumentHelp("Sequences sampled in parallel.", valueName: "n")) var batch: Int = 16
+  @Option(help: ArgumentHelp("Worker threads for the per-character products.", valueName: "n")) var threads: Int = 1
   @Option(help: "Output: text or json.") var format: ReportFormat = .text
 
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
     guard (1...256).contains(batch) else { throw ValidationError("--batch must be between 1 and 256") }
+    guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
   }
 
   func run() throws {
@@ -37,7 +40,7 @@ struct EvaluateCommand: ParsableCommand {
     let bar = ProgressBar(total: samples, label: "evaluate")
     let job = EvaluationJob(
       modelName: model ?? config.generation.model, samples: samples, seed: seed, corpusPaths: corpora, batch: batch,
-      config: config)
+      threads: threads, config: config)
     let evaluation = try job.run { bar.update(completed: $0) }
     bar.finish()
     print(format == .json ? try GenerationJSON.pretty(evaluation) : evaluation.text)

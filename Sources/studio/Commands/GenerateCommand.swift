@@ -25,47 +25,68 @@ struct GenerateCommand: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: ArgumentHelp("Model name (irish, pop, irish-pop, …) or path. Default: generation.model.", valueName: "name|path"))
+  @Option(
+    help: ArgumentHelp(
+      "Model name (irish, pop, irish-pop, …) or path. Default: generation.model.", valueName: "name|path"))
   var model: String?
   @Option(help: ArgumentHelp("Number of tunes. Default: generation.count.", valueName: "n")) var count: Int?
   @Option(help: ArgumentHelp("Sampling temperature; 0 = greedy. Default: generation.temperature.", valueName: "t"))
   var temperature: Double?
-  @Option(name: .customLong("top-k"), help: ArgumentHelp("Keep the k most likely characters (0 = off).", valueName: "k"))
+  @Option(
+    name: .customLong("top-k"), help: ArgumentHelp("Keep the k most likely characters (0 = off).", valueName: "k"))
   var topK: Int?
   @Option(name: .customLong("top-p"), help: ArgumentHelp("Nucleus sampling threshold (1 = off).", valueName: "p"))
   var topP: Double?
-  @Option(help: ArgumentHelp("Random seed; the same seed gives the same tunes. Default: a fresh one (printed).", valueName: "s"))
+  @Option(
+    help: ArgumentHelp(
+      "Random seed; the same seed gives the same tunes. Default: a fresh one (printed).", valueName: "s"))
   var seed: UInt64?
   @Option(help: ArgumentHelp("Fix the key, e.g. G, Am, D dor, \"A Dorian\".", valueName: "key")) var key: String?
   @Option(help: ArgumentHelp("Fix the meter, e.g. 6/8, 3/4, C|.", valueName: "meter")) var meter: String?
   @Option(help: ArgumentHelp("Fix the title.", valueName: "text")) var title: String?
-  @Option(help: ArgumentHelp("Raw ABC text for the model to continue (instead of --key/--meter/--title).", valueName: "text"))
+  @Option(
+    help: ArgumentHelp("Raw ABC text for the model to continue (instead of --key/--meter/--title).", valueName: "text"))
   var prime: String?
   @Option(name: .customLong("max-chars"), help: ArgumentHelp("Most characters sampled per tune.", valueName: "n"))
   var maxCharacters: Int?
-  @Option(name: .customLong("max-attempts"), help: ArgumentHelp("Samples per tune before giving up on it.", valueName: "n"))
+  @Option(
+    name: .customLong("max-attempts"), help: ArgumentHelp("Samples per tune before giving up on it.", valueName: "n"))
   var maxAttempts: Int?
   @Option(help: ArgumentHelp("Sequences sampled in parallel.", valueName: "n")) var batch: Int = 8
+  @Option(
+    help: ArgumentHelp(
+      "Worker threads for the per-character products (1 is fastest for small models and on a busy machine).",
+      valueName: "n"))
+  var threads: Int = 1
   @Flag(help: "Skip validation: write exactly what the model sampled.") var raw = false
-  @Option(name: .customLong("out-dir"), help: ArgumentHelp("Output directory. Default: generation.out_dir.", valueName: "dir"))
+  @Option(
+    name: .customLong("out-dir"), help: ArgumentHelp("Output directory. Default: generation.out_dir.", valueName: "dir")
+  )
   var outputDirectory: String?
   @Flag(inversion: .prefixedNo, help: "Also write a .mid file per tune. Default: generation.midi.") var midi: Bool?
   @Flag(inversion: .prefixedNo, help: "Also render a .wav file per tune. Default: generation.wav.") var wav: Bool?
-  @Option(help: ArgumentHelp("SoundFont for --wav. Default: render.soundfont, $STUDIO_SOUNDFONT, soundfonts/, system GM fonts.", valueName: "path"))
+  @Option(
+    help: ArgumentHelp(
+      "SoundFont for --wav. Default: render.soundfont, $STUDIO_SOUNDFONT, soundfonts/, system GM fonts.",
+      valueName: "path"))
   var soundfont: String?
   @Option(help: "Output: text, or json (one record per tune).") var format: ReportFormat = .text
   @Flag(help: "Replace existing files instead of choosing new names.") var force = false
 
   func validate() throws {
     if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-    if let temperature, !(temperature >= 0 && temperature.isFinite) { throw ValidationError("--temperature must be 0 or more") }
+    if let temperature, !(temperature >= 0 && temperature.isFinite) {
+      throw ValidationError("--temperature must be 0 or more")
+    }
     if let topK, topK < 0 { throw ValidationError("--top-k must be 0 (off) or more") }
     if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     if let maxCharacters, maxCharacters < 1 { throw ValidationError("--max-chars must be at least 1") }
     if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
     guard (1...256).contains(batch) else { throw ValidationError("--batch must be between 1 and 256") }
+    guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
     if prime != nil && (key != nil || meter != nil || title != nil) {
-      throw ValidationError("--prime cannot be combined with --key, --meter or --title; write those fields into the prime")
+      throw ValidationError(
+        "--prime cannot be combined with --key, --meter or --title; write those fields into the prime")
     }
   }
 

@@ -101,6 +101,8 @@ struct RenderCommand: ParsableCommand {
   func run() throws {
     let config = try global.loadConfig()
     let render = config.render
+    // Inputs and the -o path are checked before the SoundFont is loaded, so mistakes fail fast.
+    var session = try RenderSession(command: self, configBits: render.bits)
     let font = try SoundFontLocator.locate(
       explicit: soundfont, config: render.soundfont, environment: ProcessInfo.processInfo.environment,
       projectRoots: Self.projectRoots())
@@ -119,8 +121,7 @@ struct RenderCommand: ParsableCommand {
       tailLimitSeconds: tail)
     try options.validate()
 
-    var session = RenderSession(command: self, configBits: render.bits, renderer: renderer, options: options)
-    try session.renderAll()
+    try session.renderAll(with: renderer, options: options)
 
     let wall = Self.seconds(clock.now - started)
     if session.rendered > 1 || global.verbose {
@@ -160,21 +161,26 @@ struct RenderCommand: ParsableCommand {
 private struct RenderSession {
   let command: RenderCommand
   let configBits: String
-  let renderer: Renderer
-  let options: RenderOptions
+  private let inputs: [Input]
   private(set) var rendered = 0
   /// Inputs that could not be rendered (reported, then skipped).
   private(set) var failed = 0
-  private(set) var inputCount = 0
   private(set) var audioSeconds = 0.0
   private var usedPaths: Set<String> = []
 
-  init(command: RenderCommand, configBits: String, renderer: Renderer, options: RenderOptions) {
+  /// Expands the inputs and checks the `-o` path.
+  /// - Throws: `StudioFailure` for a missing or unknown input, `RenderError` for an impossible `-o` path.
+  init(command: RenderCommand, configBits: String) throws {
     self.command = command
     self.configBits = configBits
-    self.renderer = renderer
-    self.options = options
+    self.inputs = try Self.expandInputs(command)
+    if let output = command.output {
+      try Renderer.checkOutputPath(output)
+      _ = try AudioContainer.forPath(output)
+    }
   }
+
+  var inputCount: Int { inputs.count }
 
   /// A file to render from, found on the command line or in a directory.
   private enum Input {
@@ -182,8 +188,7 @@ private struct RenderSession {
     case abc(String)
   }
 
-  mutating func renderAll() throws {
-    let inputs = try expandInputs()
+  mutating func renderAll(with renderer: Renderer, options: RenderOptions) throws {
     if let directory = command.outputDirectory {
       do {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -191,14 +196,13 @@ private struct RenderSession {
         throw StudioFailure("cannot create the output directory \(directory): \(error.localizedDescription)")
       }
     }
-    inputCount = inputs.count
     let several = inputs.count > 1
     let bar = several ? ProgressBar(total: inputs.count, label: "render") : nil
     for (index, input) in inputs.enumerated() {
       do {
         switch input {
-        case .midi(let path): try renderMIDI(path)
-        case .abc(let path): try renderABC(path)
+        case .midi(let path): try renderMIDI(path, renderer, options)
+        case .abc(let path): try renderABC(path, renderer, options)
         }
       } catch let error as InputProblem where several {
         // A bad input among several: report it and go on with the rest. Output errors (disk, permissions) stop the
@@ -217,7 +221,7 @@ private struct RenderSession {
   }
 
   /// Files named on the command line, plus the .mid/.midi/.abc files of named directories (sorted by name).
-  private func expandInputs() throws -> [Input] {
+  private static func expandInputs(_ command: RenderCommand) throws -> [Input] {
     var result: [Input] = []
     for path in command.inputs {
       var isDirectory: ObjCBool = false
@@ -229,10 +233,10 @@ private struct RenderSession {
           throw StudioFailure("\(path) is a directory; use --out-dir DIR to render every file in it")
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        let found = names.sorted().compactMap { Self.classify((path.hasSuffix("/") ? path : path + "/") + $0) }
+        let found = names.sorted().compactMap { classify((path.hasSuffix("/") ? path : path + "/") + $0) }
         if found.isEmpty { printError("warning: \(path): no .mid, .midi or .abc files") }
         result += found
-      } else if let input = Self.classify(path) {
+      } else if let input = classify(path) {
         result.append(input)
       } else {
         throw StudioFailure("\(path): unknown input type; give a .mid/.midi (Standard MIDI File) or .abc file")
@@ -249,7 +253,7 @@ private struct RenderSession {
     }
   }
 
-  private mutating func renderMIDI(_ path: String) throws {
+  private mutating func renderMIDI(_ path: String, _ renderer: Renderer, _ options: RenderOptions) throws {
     if command.tune != nil { throw StudioFailure("\(path): --tune applies to .abc input only") }
     let sequence: MIDISequence
     do {
@@ -258,10 +262,10 @@ private struct RenderSession {
       let problem = RenderError.unreadableMIDIFile(path: path, reason: error.underlying.message)
       throw InputProblem(description: problem.description)
     }
-    try renderOne(sequence, to: outputPath(stem: Self.stem(path)))
+    try renderOne(sequence, to: outputPath(stem: Self.stem(path)), renderer, options)
   }
 
-  private mutating func renderABC(_ path: String) throws {
+  private mutating func renderABC(_ path: String, _ renderer: Renderer, _ options: RenderOptions) throws {
     let file: ABCFile
     do {
       file = try ABCParser().parseFile(atPath: path)
@@ -293,8 +297,10 @@ private struct RenderSession {
         continue
       }
       let number = String(index + 1)
-      let stem = tunes.count == 1 ? Self.stem(path) : Self.stem(path) + "-" + String(repeating: "0", count: width - number.count) + number
-      try renderOne(converted.sequence, to: outputPath(stem: stem))
+      let stem =
+        tunes.count == 1
+        ? Self.stem(path) : Self.stem(path) + "-" + String(repeating: "0", count: width - number.count) + number
+      try renderOne(converted.sequence, to: outputPath(stem: stem), renderer, options)
     }
   }
 
@@ -313,7 +319,10 @@ private struct RenderSession {
     return path
   }
 
-  private mutating func renderOne(_ sequence: MIDISequence, to path: String) throws {
+  private mutating func renderOne(
+    _ sequence: MIDISequence, to path: String, _ renderer: Renderer, _ options: RenderOptions
+  ) throws {
+    try Renderer.checkOutputPath(path)
     // --bits given on the command line must fit the container; config.yaml's bits do not apply to Ogg Vorbis.
     let container = try AudioContainer.forPath(path)
     let bits = command.bits.map(\.rawValue) ?? (container == .ogg ? nil : configBits)

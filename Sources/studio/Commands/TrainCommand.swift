@@ -20,12 +20,13 @@ struct TrainCommand: ParsableCommand {
         studio train --corpus a.abc --corpus b/ --weights 1,2 --name mix --steps 5000
         studio train --name irish --resume
 
-      Settings come from config.yaml sections model, training, data and tracking; flags override them.
-      --steps alone trains that many steps (no time budget); --time-budget alone trains until the budget is spent
-      (no step limit); both: whichever comes first. Training also stops early after training.patience validations
+      Settings come from config.yaml sections model, training, data and tracking; flags override them. \
+      --steps alone trains that many steps (no time budget); --time-budget alone trains until the budget is spent \
+      (no step limit); both: whichever comes first. Training also stops early after training.patience validations \
       without improvement. Ctrl-C saves a checkpoint and exits; --resume continues it exactly.
-      Output: runs/NAME/ (checkpoints, metrics.jsonl, TensorBoard events, loss.svg) and models/NAME/model.safetensors
-      (the best model by validation bits/char) with models/NAME/config.yaml.
+
+      Output: runs/NAME/ (checkpoints, metrics.jsonl, TensorBoard events, loss.svg) and \
+      models/NAME/model.safetensors (the best model by validation bits/char) with models/NAME/config.yaml.
       """)
 
   @OptionGroup var global: GlobalOptions

@@ -14,6 +14,8 @@ struct EvaluationJob {
   var seed: UInt64
   var corpusPaths: [String]
   var batch: Int
+  /// Worker threads of the model's per-character products.
+  var threads: Int = 1
   var config: StudioConfig
 
   /// Where the corpus and split come from.
@@ -27,15 +29,18 @@ struct EvaluationJob {
     let start = ContinuousClock.now
     let modelPath = try ModelLocator.resolve(modelName, modelsDirectory: config.training.modelsDirectory)
     let checkpoint = try Checkpoint.read(path: modelPath)
-    let model = try LanguageModel(checkpoint: checkpoint, threads: config.training.threads)
+    let model = try LanguageModel(checkpoint: checkpoint, threads: threads)
     let g = config.generation
-    let sampling = SamplingOptions(temperature: g.temperature, topK: g.topK, topP: g.topP, maxCharacters: g.maxCharacters)
+    let sampling = SamplingOptions(
+      temperature: g.temperature, topK: g.topK, topP: g.topP, maxCharacters: g.maxCharacters)
     var notes: [String] = []
 
     // Validity: one sample per tune, no retries.
-    let settings = GenerationSettings(count: samples, sampling: sampling, seed: seed, maxAttempts: 1, raw: true, batch: batch)
+    let settings = GenerationSettings(
+      count: samples, sampling: sampling, seed: seed, maxAttempts: 1, raw: true, batch: batch)
     var tunes: [GeneratedTune] = []
-    _ = try TuneGenerator(model: model, settings: settings).run(progress: { progress($0.accepted) }) { tunes.append($0) }
+    _ = try TuneGenerator(model: model, settings: settings).run(
+      progress: { progress($0.accepted) }, onTune: { tunes.append($0) })
     let validity = ModelEvaluator.validity(of: tunes, seed: seed)
 
     // Novelty and held-out scoring need the corpus.
@@ -63,13 +68,15 @@ struct EvaluationJob {
       }
       let fingerprints = corpora.map(\.fingerprint)
       if !checkpoint.corpusFingerprints.isEmpty && checkpoint.corpusFingerprints != fingerprints {
-        notes.append("the model was trained on other data than \(plan.paths.joined(separator: ", ")) (corpus fingerprints differ)")
+        notes.append(
+          "the model was trained on other data than \(plan.paths.joined(separator: ", ")) (corpus fingerprints differ)")
       }
       notes.append("corpus and split from \(plan.origin)")
       novelty = ModelEvaluator.novelty(of: tunes.map(\.text), training: splits.flatMap(\.train))
       let scored = try ModelEvaluator.heldOutBitsPerCharacter(model: model, tunes: splits.flatMap(\.validation))
       if scored.skipped > 0 {
-        notes.append("\(scored.skipped) held-out tunes have characters outside the model's vocabulary and were not scored")
+        notes.append(
+          "\(scored.skipped) held-out tunes have characters outside the model's vocabulary and were not scored")
       }
       if scored.characters > 0 {
         heldOut = .init(
@@ -96,7 +103,8 @@ struct EvaluationJob {
       return CorpusPlan(paths: trained.data.corpora, data: trained.data, origin: beside)
     }
     return CorpusPlan(
-      paths: config.data.corpora, data: config.data, origin: "the data: section of \(config.sourcePath ?? "the built-in defaults")")
+      paths: config.data.corpora, data: config.data,
+      origin: "the data: section of \(config.sourcePath ?? "the built-in defaults")")
   }
 
   /// `path` as given when it exists, else relative to the directory that holds the model's `models/` folder.
@@ -104,7 +112,8 @@ struct EvaluationJob {
     if FileManager.default.fileExists(atPath: path) { return path }
     guard !path.hasPrefix("/") else { return nil }
     // models/NAME/model.safetensors → the directory holding models/.
-    let root = URL(fileURLWithPath: modelPath).standardizedFileURL.deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: modelPath).standardizedFileURL.deletingLastPathComponent()
+      .deletingLastPathComponent()
       .deletingLastPathComponent()
     let candidate = root.appendingPathComponent(path).standardizedFileURL.path
     return FileManager.default.fileExists(atPath: candidate) ? candidate : nil

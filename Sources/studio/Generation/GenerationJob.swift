@@ -52,7 +52,7 @@ struct GenerationJob {
 
     let modelName = command.model ?? g.model
     let modelPath = try ModelLocator.resolve(modelName, modelsDirectory: config.training.modelsDirectory)
-    let model = try LanguageModel(contentsOf: modelPath, threads: config.training.threads)
+    let model = try LanguageModel(contentsOf: modelPath, threads: command.threads)
     if command.global.verbose {
       let h = model.hyperparameters
       printError("model \(modelPath): V=\(h.vocabularySize) E=\(h.embeddingSize) H=\(h.hiddenSize) L=\(h.layers)")
@@ -95,12 +95,14 @@ struct GenerationJob {
 
     let rate = String(format: "%.0f%%", summary.acceptanceRate * 100)
     var report = "\(summary.accepted) of \(summary.requested) tunes written to \(writer.directory); "
-    report += settings.raw
+    report +=
+      settings.raw
       ? "raw samples, not validated"
       : "accepted \(summary.accepted) of \(summary.samplesJudged) samples (\(rate))"
     report += String(format: " in %.1f s, seed %llu", summary.seconds, seed)
     if !summary.rejectionKinds.isEmpty {
-      report += "; rejected for: " + summary.rejectionKinds.prefix(5).map { "\($0.kind) ×\($0.count)" }.joined(separator: ", ")
+      report +=
+        "; rejected for: " + summary.rejectionKinds.prefix(5).map { "\($0.kind) ×\($0.count)" }.joined(separator: ", ")
     }
     if command.format == .json { printError(report) } else { print(report) }
     guard failures.isEmpty else {

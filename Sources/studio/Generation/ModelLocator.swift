@@ -37,20 +37,25 @@ enum ModelLocator {
       if !isDirectory.boolValue { return model }
       let inside = (model.hasSuffix("/") ? model : model + "/") + "model.safetensors"
       let insideAbsolute = (absolute.hasSuffix("/") ? absolute : absolute + "/") + "model.safetensors"
-      guard FileManager.default.fileExists(atPath: insideAbsolute) else { throw NotFound(model: model, searched: [inside]) }
+      guard FileManager.default.fileExists(atPath: insideAbsolute) else {
+        throw NotFound(model: model, searched: [inside])
+      }
       return inside
     }
     if model.contains("/") || model.hasSuffix(".safetensors") || model.isEmpty {
       throw NotFound(model: model, searched: [model])
     }
     var candidates: [String] = []
-    let relative = (modelsDirectory.hasSuffix("/") ? modelsDirectory : modelsDirectory + "/") + model + "/model.safetensors"
+    let relative =
+      (modelsDirectory.hasSuffix("/") ? modelsDirectory : modelsDirectory + "/") + model + "/model.safetensors"
     candidates.append(relative.hasPrefix("/") ? relative : currentDirectory + "/" + relative)
     if !relative.hasPrefix("/"), let executablePath, let root = packageRoot(above: executablePath) {
       candidates.append(root + "/" + relative)
     }
     var seen = Set<String>()
-    candidates = candidates.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.filter { seen.insert($0).inserted }
+    candidates = candidates.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.filter {
+      seen.insert($0).inserted
+    }
     if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
     throw NotFound(model: model, searched: candidates)
   }

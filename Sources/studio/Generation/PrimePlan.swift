@@ -36,7 +36,9 @@ struct PrimePlan: Equatable, Sendable {
     let reference = "X:\(number)\n"
     if let prime {
       guard key == nil, meter == nil, title == nil else {
-        throw InvalidOption(option: "--prime", message: "cannot be combined with --key, --meter or --title; write those fields into the prime text")
+        throw InvalidOption(
+          option: "--prime",
+          message: "cannot be combined with --key, --meter or --title; write those fields into the prime text")
       }
       return PrimePlan(segments: [.text(prime.hasPrefix("X:") ? prime : reference + prime)], fixedTitle: nil)
     }

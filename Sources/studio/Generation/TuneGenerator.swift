@@ -51,7 +51,8 @@ final class TuneGenerator {
     }
     for scalar in "X:\n".unicodeScalars where model.vocabulary.id(of: scalar) == nil {
       throw SetupError(
-        description: "the model's vocabulary lacks \"\(scalar.escaped(asASCII: true))\"; it was not trained on ABC tunes")
+        description:
+          "the model's vocabulary lacks \"\(scalar.escaped(asASCII: true))\"; it was not trained on ABC tunes")
     }
   }
 
@@ -74,6 +75,8 @@ final class TuneGenerator {
       requested: count, accepted: 0, failed: 0, samplesJudged: 0, acceptanceRate: 0, sequencesSampled: 0,
       charactersSampled: 0, rejectionKinds: [], seconds: 0)
     var kinds: [String: Int] = [:]
+    var settledAccepted = 0
+    var settledFailed = 0
 
     while delivered < count {
       // Plan a wave: next attempts of unsettled tunes, round-robin, up to the batch size.
@@ -82,8 +85,9 @@ final class TuneGenerator {
       while jobs.count < settings.batch {
         var added = false
         for index in delivered..<count where tunes[index].outcome == nil {
+          if jobs.count == settings.batch { break }
           let attempt = tunes[index].launched + 1 + round
-          guard attempt <= maxAttempts, jobs.count < settings.batch else { continue }
+          guard attempt <= maxAttempts else { continue }
           jobs.append((index, attempt))
           added = true
         }
@@ -99,10 +103,12 @@ final class TuneGenerator {
         guard tunes[job.tune].outcome == nil else { return }
         tunes[job.tune].results[job.attempt] = judge(sample, number: job.tune + 1)
         tunes[job.tune].settle(maxAttempts: maxAttempts)
+        if let outcome = tunes[job.tune].outcome {
+          if outcome.failed { settledFailed += 1 } else { settledAccepted += 1 }
+        }
         progress(
           GenerationProgress(
-            accepted: tunes.filter { $0.outcome?.accepted != nil }.count,
-            failed: tunes.filter { $0.outcome?.failed == true }.count, requested: count,
+            accepted: settledAccepted, failed: settledFailed, requested: count,
             sequencesSampled: summary.sequencesSampled, charactersSampled: summary.charactersSampled))
       } isMoot: { job in
         tunes[job.tune].outcome != nil
@@ -183,7 +189,8 @@ final class TuneGenerator {
   static func finish(_ sample: String, number: Int, seed: UInt64) -> (
     text: String, title: String, titleGenerated: Bool, changes: [String]
   ) {
-    let finished = TuneText.finalize(sample, number: number, fallbackTitle: TitleMaker.title(seed: seed, number: number))
+    let finished = TuneText.finalize(
+      sample, number: number, fallbackTitle: TitleMaker.title(seed: seed, number: number))
     let normalized = TuneNormalizer.normalize(finished.text)
     return (normalized.text, finished.title, finished.titleGenerated, normalized.changes)
   }
@@ -253,7 +260,6 @@ final class TuneGenerator {
     var sampled = 0
     var bodySampled = 0
     var ending = TuneText.Ending.maxCharacters
-    var moot = false
   }
 
   /// The per-attempt generator: a function of the run's seed, the tune number and the attempt only.
@@ -338,7 +344,6 @@ final class TuneGenerator {
           // Rows whose tune is settled now need not run on.
           for other in rows.indices where rows[other].mode != .done && isMoot(rows[other].job) {
             rows[other].mode = .done
-            rows[other].moot = true
             active -= 1
           }
         }

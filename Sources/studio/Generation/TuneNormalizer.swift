@@ -18,10 +18,12 @@ enum TuneNormalizer {
     var edits: [(offset: Int, remove: Int, insert: String)] = []
     var changes: [String] = []
 
-    let hasVoices = !tune.declaredVoices.isEmpty || tune.body.contains { element in
-      if case .field(let field) = element, field.letter == "V" { return true }
-      return false
-    }
+    let hasVoices =
+      !tune.declaredVoices.isEmpty
+      || tune.body.contains { element in
+        if case .field(let field) = element, field.letter == "V" { return true }
+        return false
+      }
     if !hasVoices, let repeatEdits = explicitStartRepeats(tune) {
       edits += repeatEdits
       if !repeatEdits.isEmpty { changes.append("start repeats made explicit") }

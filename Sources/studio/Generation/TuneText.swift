@@ -35,9 +35,11 @@ enum TuneText {
   /// The tune file text for a sample: the first `X:` line becomes `X:number` (one is added in front when missing);
   /// when the header has no `T:` line (or an empty one) `T:fallbackTitle` is put right after the `X:` line.
   /// Returns the text and the title it ends up with.
-  static func finalize(_ sample: String, number: Int, fallbackTitle: String) -> (text: String, title: String, titleGenerated: Bool)
-  {
-    var lines = trimmingTrailingWhitespace(sample).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  static func finalize(_ sample: String, number: Int, fallbackTitle: String) -> (
+    text: String, title: String, titleGenerated: Bool
+  ) {
+    var lines = trimmingTrailingWhitespace(sample).split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
     if let first = lines.first, first.hasPrefix("X:") {
       lines[0] = "X:\(number)"
     } else {
@@ -47,7 +49,9 @@ enum TuneText {
     let headerEnd = lines.firstIndex { $0.hasPrefix("K:") } ?? lines.count
     if let t = lines[..<headerEnd].firstIndex(where: { $0.hasPrefix("T:") }) {
       let value = String(lines[t].dropFirst(2).drop { $0 == " " })
-      if !value.trimmingTrailingSpaces.isEmpty { return (lines.joined(separator: "\n") + "\n", value.trimmingTrailingSpaces, false) }
+      if !value.trimmingTrailingSpaces.isEmpty {
+        return (lines.joined(separator: "\n") + "\n", value.trimmingTrailingSpaces, false)
+      }
       lines[t] = "T:\(fallbackTitle)"
     } else {
       lines.insert("T:\(fallbackTitle)", at: 1)

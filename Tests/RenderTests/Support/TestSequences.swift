@@ -1,3 +1,4 @@
+import Foundation
 import MIDI
 
 /// Small MIDI sequences built in code (120 BPM, 480 PPQ: one beat = 0.5 s = 480 ticks).
@@ -21,8 +22,12 @@ enum TestSequences {
     var events: [TimedMIDIEvent] = [TimedMIDIEvent(tick: 0, .programChange(channel: ch, program: UInt7(program)))]
     events += extra
     for note in notes {
-      events.append(TimedMIDIEvent(tick: ticks(note.start), .noteOn(channel: ch, note: UInt7(note.key), velocity: UInt7(note.velocity))))
-      events.append(TimedMIDIEvent(tick: ticks(note.start + note.beats), .noteOff(channel: ch, note: UInt7(note.key), velocity: 64)))
+      events.append(
+        TimedMIDIEvent(
+          tick: ticks(note.start), .noteOn(channel: ch, note: UInt7(note.key), velocity: UInt7(note.velocity))))
+      events.append(
+        TimedMIDIEvent(tick: ticks(note.start + note.beats), .noteOff(channel: ch, note: UInt7(note.key), velocity: 64))
+      )
     }
     events.sort { $0.tick < $1.tick }
     let end = max(events.last?.tick ?? 0, endBeats.map(ticks) ?? 0)
@@ -48,5 +53,3 @@ enum TestSequences {
   /// Equal-tempered frequency of a MIDI key (A4 = 69 = 440 Hz).
   static func frequency(ofKey key: Int) -> Double { 440 * pow(2, Double(key - 69) / 12) }
 }
-
-import Foundation

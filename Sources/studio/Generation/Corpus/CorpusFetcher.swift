@@ -58,7 +58,9 @@ enum CorpusFetcher {
   /// - Throws: `FetchError`, or `AtomicWriter.WriteError` when the result cannot be written.
   static func fetch(_ name: String, into directory: String, log: (String) -> Void) throws -> String {
     guard let source = sources.first(where: { $0.name == name }) else { throw FetchError.unknownCorpus(name) }
-    let work = FileManager.default.temporaryDirectory.appendingPathComponent("studio-fetch-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "studio-fetch-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    ).path
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: work) }
     let constraints = work + "/constraints.txt"

@@ -1,11 +1,4 @@
-import ArgumentParser
 import Foundation
-
-/// `--format` of the generation, evaluation and corpus commands.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case text
-  case json
-}
 
 /// JSON spelling shared by the generation, evaluation and corpus commands: sorted keys, one record per line.
 enum GenerationJSON {

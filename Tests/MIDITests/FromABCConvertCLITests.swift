@@ -1,0 +1,150 @@
+import Foundation
+import MIDI
+import Testing
+
+/// `studio convert` end to end: the built `studio` executable on ABC files in a temporary directory.
+///
+/// The executable sits next to the test bundle in the build directory (`swift test` builds every product); the tests
+/// skip, saying so, when it is not there.
+@Suite struct FromABCConvertCLITests {
+  /// `studio` in the directory of the running test bundle, or `nil`.
+  static var studio: URL? {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent("studio")
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        FileManager.default.isExecutableFile(atPath: candidate.path)
+      {
+        return candidate
+      }
+      directory = directory.deletingLastPathComponent()
+    }
+    return nil
+  }
+
+  /// Runs `studio` in `directory`: exit status, standard output, standard error; `nil` when there is no executable.
+  static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String)? {
+    guard let studio else {
+      print("skipped: no studio executable next to the test bundle (build the package with `swift build`)")
+      return nil
+    }
+    let process = Process()
+    process.executableURL = studio
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+  }
+
+  static let tunes = """
+    X:1
+    T:First
+    M:4/4
+    L:1/8
+    K:G
+    |:GABc dedB|"D7"A2F2 D4:|
+
+    X:2
+    T:Second
+    M:6/8
+    L:1/8
+    K:D
+    A|dfa "G"gfe|d3 d2:|
+
+    X:2
+    T:Second again
+    M:3/4
+    L:1/4
+    K:C
+    C-D E|
+
+    X:4
+    T:Nothing to play
+    K:C
+
+    """
+
+  static func fixture(_ text: String = tunes) throws -> URL {
+    let dir = try TestPaths.temporaryDirectory("convert-cli")
+    try text.write(to: dir.appendingPathComponent("set.abc"), atomically: true, encoding: .utf8)
+    return dir
+  }
+
+  @Test func convertsOneTuneByNumberOrPosition() throws {
+    let dir = try Self.fixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    guard let r = try Self.run(["convert", "set.abc", "--tune", "1", "-o", "out/first.mid"], in: dir) else { return }
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains("wrote out/first.mid: X:1 \"First\", format 1"))
+    let first = try MIDIFile.read(path: dir.appendingPathComponent("out/first.mid").path)
+    #expect(first.format == 1 && first.tracks.count == 3)
+    #expect(first.notes().filter { $0.track == 1 }.count == 22)  // eight + three notes, repeated
+    guard let r2 = try Self.run(["convert", "set.abc", "--index", "3", "-o", "third.mid", "--format", "1", "--ppq", "96", "--transpose", "2", "--program", "40"], in: dir) else { return }
+    #expect(r2.status == 0, "\(r2.err)")
+    #expect(r2.err.contains("set.abc:20:1: warning[performer.tie]"))
+    let third = try MIDIFile.read(path: dir.appendingPathComponent("third.mid").path)
+    #expect(third.ppq == 96 && third.format == 1)
+    #expect(third.notes().map(\.pitch.int) == [62, 64, 66])
+    #expect(third.tracks[1].events.contains { $0.event == .programChange(channel: MIDIChannel(0), program: 40) })
+    // Without accompaniment the first tune is one track: format 0.
+    guard let r3 = try Self.run(["convert", "set.abc", "--tune", "1", "-o", "plain.mid", "--no-accompaniment"], in: dir) else { return }
+    #expect(r3.status == 0)
+    #expect(try MIDIFile.read(path: dir.appendingPathComponent("plain.mid").path).format == 0)
+  }
+
+  @Test func outDirWritesOneFilePerTuneNamedByX() throws {
+    let dir = try Self.fixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    guard let r = try Self.run(["convert", "set.abc", "--out-dir", "midi"], in: dir) else { return }
+    // The tune without music is reported and makes the exit status 1; the others are written.
+    #expect(r.status == 1)
+    #expect(r.out.contains("wrote 3 MIDI files to midi; 1 tune without music skipped"))
+    #expect(r.err.contains("X:4 (Nothing to play) has no music"))
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("midi").path).sorted()
+    #expect(files == ["set_1.mid", "set_2-2.mid", "set_2-3.mid"])
+  }
+
+  @Test func usageAndInputErrorsAreClear() throws {
+    let dir = try Self.fixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    guard let many = try Self.run(["convert", "set.abc", "-o", "x.mid"], in: dir) else { return }
+    #expect(many.status == 2)
+    #expect(many.err.contains("set.abc holds 4 tunes; pick one with --tune X or --index N"))
+    guard let missing = try Self.run(["convert", "nope.abc", "-o", "x.mid"], in: dir) else { return }
+    #expect(missing.status == 2)
+    #expect(missing.err.contains("nope.abc"))
+    guard let unknown = try Self.run(["convert", "set.abc", "--tune", "9", "-o", "x.mid"], in: dir) else { return }
+    #expect(unknown.status == 2)
+    #expect(unknown.err.contains("X:9 not found"))
+    guard let empty = try Self.run(["convert", "set.abc", "--tune", "4", "-o", "x.mid"], in: dir) else { return }
+    #expect(empty.status == 1)
+    guard let noOutput = try Self.run(["convert", "set.abc"], in: dir) else { return }
+    #expect(noOutput.status == 2)
+    #expect(noOutput.err.contains("-o OUT.mid"))
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.mid").path))
+  }
+
+  @Test func existingFileIsReplacedWholeAndNoTemporaryFileRemains() throws {
+    let dir = try Self.fixture()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let target = dir.appendingPathComponent("tune.mid")
+    try Data("old".utf8).write(to: target)
+    guard let r = try Self.run(["convert", "set.abc", "--index", "2", "-o", "tune.mid"], in: dir) else { return }
+    #expect(r.status == 0)
+    #expect(try MIDIFile.read(path: target.path).notes().count > 0)
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+    #expect(leftovers.isEmpty)
+    // A failed conversion (unwritable destination) leaves the old file untouched.
+    guard let bad = try Self.run(["convert", "set.abc", "--index", "2", "-o", "tune.mid/inside.mid"], in: dir) else { return }
+    #expect(bad.status == 2)
+    #expect(try MIDIFile.read(path: target.path).notes().count > 0)
+  }
+}
