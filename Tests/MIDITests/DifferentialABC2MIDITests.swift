@@ -117,8 +117,8 @@ import Testing
   }
 
   /// studio's notes for one tune at 480 PPQ.
-  static func studio(_ tune: ABCTune) -> (melody: [Note], accompaniment: [Note]) {
-    let (performance, _) = ABCPerformer(options: .abc2midiCompatible).perform(tune)
+  static func studio(_ tune: ABCTune, options: PerformanceOptions = .abc2midiCompatible) -> (melody: [Note], accompaniment: [Note]) {
+    let (performance, _) = ABCPerformer(options: options).perform(tune)
     var melody: [Note] = []
     var accompaniment: [Note] = []
     for track in performance.tracks {
@@ -169,6 +169,7 @@ import Testing
     let abc2midiNotes = theirs.withLock { $0 }
 
     var compared = 0
+    var standardAgree = 0
     var agree: [Aspect: Int] = [:]
     var accompanied = 0
     var unexplained: [String] = []
@@ -180,6 +181,9 @@ import Testing
       }
       compared += 1
       let b = Self.studio(c.tune)
+      if Self.difference(a.melody, Self.studio(c.tune, options: PerformanceOptions()).melody, velocity: false) == nil {
+        standardAgree += 1
+      }
       var differences: [(Aspect, String)] = []
       if let why = Self.difference(a.melody, b.melody, velocity: false) {
         differences.append((.melody, why))
@@ -216,6 +220,9 @@ import Testing
     print("  melody identical:        \(melody)/\(compared) (\(percent(melody, compared)))")
     print("  velocities identical:    \(velocity)/\(melody) (\(percent(velocity, melody)) of identical melodies)")
     print("  accompaniment identical: \(accompaniment)/\(accompanied) (\(percent(accompaniment, accompanied)))")
+    print(
+      "  with default options (standard repeats, no chord attack or hornpipe swing): melody identical "
+        + "\(standardAgree)/\(compared) (\(percent(standardAgree, compared)))")
     for line in explained { print("  " + line) }
     for line in unexplained { print("  UNEXPLAINED " + line) }
     #expect(Double(melody) >= 0.99 * Double(compared), "melody agreement \(percent(melody, compared)) is below 99%")

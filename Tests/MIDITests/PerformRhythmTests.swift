@@ -148,6 +148,16 @@ import Testing
       [(71, P.b(0), P.b(3, 2)), (72, P.b(3, 2), P.b(1))])
   }
 
+  @Test func trimLeavesGapsExceptInsideSlursAndExpandOverlaps() throws {
+    // §12.5 (abc2midi measured): `%%MIDI trim 1/4` shortens notes by a quarter unit, but not inside a slur except
+    // its last note.
+    let trimmed = try Self.timing("(ABc)d e2 f2|", header: "M:4/4\nL:1/8\n%%MIDI trim 1/4\nK:C")
+    #expect(trimmed.map(\.2) == [P.b(1, 2), P.b(1, 2), P.b(3, 8), P.b(3, 8), P.b(7, 8), P.b(7, 8)])
+    #expect(trimmed.map(\.1) == [P.b(0), P.b(1, 2), P.b(1), P.b(3, 2), P.b(2), P.b(3)])
+    let expanded = try Self.timing("AB z6|", header: "M:4/4\nL:1/8\n%%MIDI expand 1/4\nK:C")
+    #expect(expanded.map(\.2) == [P.b(5, 8), P.b(5, 8)])
+  }
+
   @Test func trillAlternatesUpperNeighbourAndNoteInQuarterUnits() throws {
     // §12.5 (abc2midi measured): `TA2` at 120 BPM, L:1/8 → B A B A … in eighths of a beat.
     let notes = try Self.timing("TA2 z6|")

@@ -132,7 +132,9 @@ public struct ABCPerformer: Sendable {
       warnings.append(
         PerformanceWarning(.voices, "voices have different lengths (\(shortest) to \(longest) whole notes) (V-10)"))
     }
-    performance.length = ends.max() ?? .zero
+    var length = ends.max() ?? .zero
+    for track in performance.tracks { for n in track.notes where n.end > length { length = n.end } }
+    performance.length = length
     performance.tempoChanges = Self.lastPerTime(performance.tempoChanges, time: \.time)
     performance.meterChanges = Self.lastPerTime(performance.meterChanges, time: \.time)
     performance.keyChanges = Self.lastPerTime(performance.keyChanges, time: \.time)

@@ -19,7 +19,8 @@ public struct Performance: Hashable, Sendable {
   public var keyChanges: [KeyChange]
   /// Part labels (`P:`) and other markers, sorted by time.
   public var markers: [Marker]
-  /// Where the performance ends: the end of the longest voice (whole notes).
+  /// Where the performance ends (whole notes): the end of the longest voice, or of the last sounding note when one
+  /// rings on past it.
   public var length: NoteLength
 
   public init(

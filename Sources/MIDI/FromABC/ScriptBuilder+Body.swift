@@ -24,7 +24,9 @@ extension ScriptBuilder {
       case .macro(let m):
         var expansion = m.expansion[...]
         readBody(&expansion)
-      case .slurStart, .slurEnd, .annotation, .comment, .space, .lineBreak, .continuation, .scoreLineBreak, .stray:
+      case .slurStart: voices[current].slurDepth += 1
+      case .slurEnd: voices[current].endSlur()
+      case .annotation, .comment, .space, .lineBreak, .continuation, .scoreLineBreak, .stray:
         break
       }
     }
@@ -116,6 +118,14 @@ extension ScriptBuilder {
       if (0...127).contains(c) { middleC = c }
     case .deltaLoudness(let n):
       deltaLoudness = n
+    case .trim(let f):
+      voices[current].trim = f * voices[current].unitLength
+      voices[current].expand = .zero
+    case .expand(let f):
+      voices[current].expand = f * voices[current].unitLength
+      voices[current].trim = .zero
+    case .randomChordAttack:
+      warnings.append(PerformanceWarning(.midiDirective, "%%MIDI randomchordattack is not supported (playback is deterministic); use chordattack", at: d.location))
     case .voiceInstrument(let id, let instrument, _, _):
       guard let instrument, (1...128).contains(instrument) else { return }
       let target = id.map { voice(String($0.prefix(20))) } ?? current

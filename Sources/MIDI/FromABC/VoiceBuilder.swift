@@ -44,6 +44,12 @@ struct VoiceBuilder {
   var hornpipePosition: NoteLength = .zero
   var hornpipeLast: NoteLength?
 
+  /// Open slurs, and the `%%MIDI trim`/`expand` amounts in whole notes (abc2midi trims no note inside a slur but
+  /// the last).
+  var slurDepth = 0
+  var trim = NoteLength.zero
+  var expand = NoteLength.zero
+
   /// Overlay voices (`&`) started in the current bar, and the index of the item where the bar started.
   var overlaysInBar = 0
   var barStartItem = 0
@@ -70,10 +76,27 @@ struct VoiceBuilder {
   /// The length of one bar of the meter in force (4/4 when none is given, as abc2midi counts).
   var barLength: NoteLength { meter?.barLength ?? NoteLength(1) }
 
-  /// Appends an item and returns its index.
+  /// Appends an item and returns its index. Sounds get the voice's trim (outside slurs) and expand.
   @discardableResult
   mutating func append(_ item: ScriptItem) -> Int {
-    script.items.append(item)
+    if case .sound(var s) = item, !s.isGrace, trim > .zero || expand > .zero {
+      if slurDepth == 0 { s.trim = trim }
+      s.expand = expand
+      script.items.append(.sound(s))
+    } else {
+      script.items.append(item)
+    }
     return script.items.count - 1
+  }
+
+  /// At `)`: the last note of a slur is trimmed like any note outside one.
+  mutating func endSlur() {
+    slurDepth = max(0, slurDepth - 1)
+    guard trim > .zero,
+      let i = script.items.lastIndex(where: { if case .sound(let s) = $0 { return !s.isGrace } else { return false } }),
+      case .sound(var s) = script.items[i]
+    else { return }
+    s.trim = trim
+    script.items[i] = .sound(s)
   }
 }

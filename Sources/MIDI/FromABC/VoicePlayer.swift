@@ -122,7 +122,10 @@ struct VoicePlayer {
       let delay = tone.isTied ? .zero : attack * NoteLength(sounding)
       if !tone.isTied { sounding += 1 }
       let start = onset + delay
-      let duration = max(.zero, tone.duration - delay)
+      var length = tone.duration
+      if s.trim > .zero && length > s.trim { length -= s.trim }
+      length += s.expand
+      let duration = max(.zero, length - delay)
       let pitch = midiPitch(tone.pitch, location: s.location)
       let index = output.notes.count
       output.notes.append(

@@ -67,6 +67,10 @@ struct Sound {
   var isAccented = false
   /// `!arpeggio!`: the chord attack is tripled for this chord (abc2midi).
   var isArpeggio = false
+  /// `%%MIDI trim`: notes longer than this are shortened by it (none inside slurs but the last slur note).
+  var trim = NoteLength.zero
+  /// `%%MIDI expand`: notes are lengthened by this to overlap the next.
+  var expand = NoteLength.zero
   var location: SourceLocation
 
   /// `true` for a rest.

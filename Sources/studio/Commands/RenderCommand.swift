@@ -82,8 +82,9 @@ struct RenderCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Longest release/reverb tail after the last note, in seconds (it ends sooner once silent).", valueName: "s"))
-  var tail: Double = 3
+      "Longest release/reverb tail after the last note, in seconds (it ends sooner once silent). Default: render.tail.",
+      valueName: "s"))
+  var tail: Double?
 
   func validate() throws {
     guard !inputs.isEmpty else { throw ValidationError("give at least one input .mid or .abc file") }
@@ -118,7 +119,7 @@ struct RenderCommand: ParsableCommand {
     let loadSeconds = Self.seconds(clock.now - started)
     let options = RenderOptions(
       normalizationPeakDBFS: (normalize ?? render.normalize) ? RenderOptions.defaultNormalizationPeakDBFS : nil,
-      tailLimitSeconds: tail)
+      tailLimitSeconds: tail ?? render.tail)
     try options.validate()
 
     try session.renderAll(with: renderer, options: options)

@@ -188,11 +188,13 @@ struct RenderConfig {
   /// 16, 24 or 32f (32-bit float).
   var bits = "16"
   var normalize = false
+  /// Longest release/reverb tail after the last note, in seconds (it ends sooner once silent).
+  var tail = 3.0
 
   init() {}
   init(_ s: ConfigSection) throws {
     soundfont = try s.optionalString("soundfont")
-    sampleRate = try s.int("sample_rate", default: sampleRate, range: 8000...384_000)
+    sampleRate = try s.int("sample_rate", default: sampleRate, range: 8000...96_000)
     gain = try s.double("gain", default: gain, range: 0...10)
     reverb = try s.bool("reverb", default: reverb)
     chorus = try s.bool("chorus", default: chorus)
@@ -201,6 +203,7 @@ struct RenderConfig {
       throw ConfigError(file: s.file, key: "render.bits", line: nil, column: nil, message: "\(bits) is not one of: 16, 24, 32f")
     }
     normalize = try s.bool("normalize", default: normalize)
+    tail = try s.double("tail", default: tail, range: 0...60)
     try s.finish()
   }
 }

@@ -1,0 +1,44 @@
+import ABCParser
+import Foundation
+import MIDI
+import Testing
+
+/// The performer on rough real-world input: the LotRO-style pop corpus (`../shared/corpora/pop`, polyphonic,
+/// unequal chord notes, rests in chords, legacy tempos), sampled, must play without trapping and give sane MIDI.
+@Suite(.tags(.corpus)) struct PerformCorpusTests {
+  @Test func popCorpusSamplePerformsToValidMIDI() throws {
+    guard let corpora = TestPaths.corpora else {
+      print("skipped: ../shared/corpora is not there")
+      return
+    }
+    let folder = corpora.appendingPathComponent("pop")
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".abc") }).sorted(),
+      !names.isEmpty
+    else {
+      print("skipped: ../shared/corpora/pop has no .abc files")
+      return
+    }
+    // Every 8th file keeps the sweep to a few seconds in a debug build.
+    var tunes = 0
+    var notes = 0
+    for name in names.enumerated().filter({ $0.offset % 8 == 0 }).map(\.element) {
+      let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+      try ABCToMIDI.forEachTune(inABCText: text) { converted in
+        tunes += 1
+        let p = converted.performance
+        for track in p.tracks {
+          for n in track.notes {
+            #expect(n.onset >= .zero && n.duration >= .zero && n.end <= p.length, "\(name): \(n)")
+          }
+          notes += track.notes.count
+        }
+        // The sequence encodes and decodes to the same notes.
+        let back = try MIDIFile.decode(try MIDIFile.encode(converted.sequence))
+        #expect(back.notes().count == converted.sequence.notes().count, "\(name)")
+      }
+    }
+    print("pop corpus sample: \(tunes) tunes, \(notes) notes performed")
+    #expect(tunes > 100)
+    #expect(notes > 10_000)
+  }
+}
