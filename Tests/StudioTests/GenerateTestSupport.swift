@@ -42,9 +42,16 @@ enum GenerateTestSupport {
   /// Reads a UTF-8 file.
   static func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
-  /// Parses `arguments` as a `studio` command line and runs it in-process.
+  /// An empty settings file: commands run by the tests use the built-in defaults, never the checkout's config.yaml.
+  static let defaultsConfig: String = {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("studio-gen-defaults-\(getpid()).yaml").path
+    FileManager.default.createFile(atPath: path, contents: Data())
+    return path
+  }()
+
+  /// Parses `arguments` as a `studio` command line (with `--config` set to `defaultsConfig`) and runs it in-process.
   static func runStudio(_ arguments: [String]) throws {
-    var command = try Studio.parseAsRoot(arguments)
+    var command = try Studio.parseAsRoot(arguments + ["--config", defaultsConfig])
     try command.run()
   }
 

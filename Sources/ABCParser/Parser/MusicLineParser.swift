@@ -632,7 +632,10 @@ struct MusicLineParser {
     while i < end, b[i] != UInt8(ascii: "]") {
       let c = b[i]
       let s = i
-      if c == MusicLineParser.bar || c == UInt8(ascii: "[") { break }
+      // Characters that cannot be inside a chord end it (recovery for a missing ]).
+      if c == MusicLineParser.bar || c == UInt8(ascii: "[") || c == UInt8(ascii: "(") || c == UInt8(ascii: "{") {
+        break
+      }
       if c == UInt8(ascii: "^") || c == UInt8(ascii: "_") || c == UInt8(ascii: "=") || ByteClass.isNoteLetter(c) {
         if let n = parseNote(state: &state) {
           elements.append(.note(n))

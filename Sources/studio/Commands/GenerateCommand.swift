@@ -18,7 +18,13 @@ struct GenerateCommand: ParsableCommand {
       added instead). The same --seed gives the same tunes.
 
       Priming: --key G, --meter 6/8 and --title TEXT fix those header fields (the model fills in the others); \
-      --prime TEXT gives raw ABC to continue. --temperature 0 is greedy decoding.
+      --prime TEXT gives raw ABC to continue. --temperature 0 is greedy decoding (one attempt per tune: a retry \
+      would repeat it).
+
+      Before validation each tune gets its own X: number and a title (a made-up one when the model wrote none), \
+      and two habits of the session-tune corpora that strict ABC 2.1 refuses are rewritten into equivalent ABC: \
+      '!' line ends get an I:linebreak ! declaration, and parts that end in :| without |: get their |:. The \
+      notes played do not change; --raw keeps the sample untouched.
 
       Example: studio generate --model irish --count 3 --seed 7 --midi --wav --out-dir out --force
       """)

@@ -67,7 +67,8 @@ final class TuneGenerator {
   ) {
     let start = ContinuousClock.now
     let count = settings.count
-    let maxAttempts = settings.raw ? 1 : settings.maxAttempts
+    // Greedy decoding draws the same sample every time, so a second attempt could only repeat the first.
+    let maxAttempts = settings.raw || settings.sampling.temperature == 0 ? 1 : settings.maxAttempts
     var tunes = (1...count).map { TuneState(number: $0) }
     var delivered = 0  // tunes 1...delivered have been handed to onTune or failed
     var failures: [GenerationFailure] = []

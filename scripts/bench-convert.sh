@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark `studio convert --out-dir` against `abc2midi` on the same corpus files in the same run: irish.abc and
+# every file of nottingham/, one MIDI file per tune. Reports wall time, CPU time (user + system) and the largest
+# resident set of any single conversion, best of RUNS runs, plus studio's peak memory per input file (memory must
+# stay flat as files grow: each file is parsed once and its tunes are performed and written one at a time).
+#
+# Usage: scripts/bench-convert.sh            (builds studio in release mode first)
+#        STUDIO=/path/to/studio RUNS=5 scripts/bench-convert.sh
+# Environment: CORPORA (default ../shared/corpora), STUDIO (a built studio; default: build one), SCRATCH (build
+# directory for that build), RUNS (default 3).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+corpora=${CORPORA:-$root/../shared/corpora}
+runs=${RUNS:-3}
+
+if [ ! -f "$corpora/irish.abc" ] || [ ! -d "$corpora/nottingham" ]; then
+  echo "skipped: $corpora/irish.abc or $corpora/nottingham is missing" >&2
+  exit 0
+fi
+if ! command -v abc2midi >/dev/null 2>&1; then
+  echo "skipped: abc2midi is not installed (apt-get install abcmidi)" >&2
+  exit 0
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "error: /usr/bin/time is needed for CPU and memory figures (apt-get install time)" >&2
+  exit 2
+fi
+
+if [ -z "${STUDIO:-}" ]; then
+  scratch=${SCRATCH:-/tmp/build-bench-convert}
+  echo "building studio (release) in $scratch …" >&2
+  swift build -c release --product studio --package-path "$root" --scratch-path "$scratch" >&2
+  STUDIO=$scratch/release/studio
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-convert.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+inputs=("$corpora/irish.abc")
+for f in "$corpora"/nottingham/*.abc; do inputs+=("$f"); done
+tunes=$(cat "${inputs[@]}" | grep -c '^X:' || true)
+bytes=$(cat "${inputs[@]}" | wc -c)
+
+# Runs "$@" under /usr/bin/time; prints "wall user system maxrss_kb".
+measure() {
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || {
+    status=$?
+    # studio convert exits 1 when a tune has no music (it still writes the others); anything else is a failure.
+    if [ "$status" -ne 1 ]; then
+      cat "$work/stderr.txt" >&2
+      echo "error: $* failed with status $status" >&2
+      exit 2
+    fi
+  }
+  tail -n 1 "$work/time.txt"
+}
+
+# One pass of a tool over every input into a fresh directory: "wall cpu maxrss_kb files".
+pass() {
+  local tool=$1 out="$work/$1-out"
+  rm -rf "$out" && mkdir -p "$out"
+  local wall=0 cpu=0 rss=0 line
+  for input in "${inputs[@]}"; do
+    local stem
+    stem=$(basename "$input" .abc)
+    if [ "$tool" = abc2midi ]; then
+      # abc2midi writes <stem><X>.mid next to its input: give it a copy in the output directory (not timed).
+      cp "$input" "$out/$stem.abc"
+      line=$(cd "$out" && measure abc2midi "$stem.abc" -silent)
+      rm -f "$out/$stem.abc"
+    else
+      line=$(measure "$STUDIO" convert "$input" --out-dir "$out/$stem")
+    fi
+    read -r w u s m <<<"$line"
+    wall=$(awk -v a="$wall" -v b="$w" 'BEGIN { print a + b }')
+    cpu=$(awk -v a="$cpu" -v b="$u" -v c="$s" 'BEGIN { print a + b + c }')
+    [ "$m" -gt "$rss" ] && rss=$m
+    [ "$tool" = studio ] && echo "$stem $(stat -c %s "$input") $m" >>"$work/studio-rss.txt"
+  done
+  echo "$wall $cpu $rss $(find "$out" -name '*.mid' | wc -l)"
+}
+
+best() {  # best of $runs passes of tool $1 (least wall time)
+  local tool=$1 best_line="" best_wall=""
+  for _ in $(seq "$runs"); do
+    rm -f "$work/studio-rss.txt"
+    local line
+    line=$(pass "$tool")
+    local w=${line%% *}
+    if [ -z "$best_wall" ] || awk -v a="$w" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
+      best_wall=$w
+      best_line=$line
+      [ -f "$work/studio-rss.txt" ] && cp "$work/studio-rss.txt" "$work/studio-rss-best.txt"
+    fi
+  done
+  echo "$best_line"
+}
+
+echo "corpus: ${#inputs[@]} files, $tunes tunes, $bytes bytes (irish.abc + nottingham/); best of $runs runs"
+read -r a_wall a_cpu a_rss a_files <<<"$(best abc2midi)"
+read -r s_wall s_cpu s_rss s_files <<<"$(best studio)"
+printf '%-10s %10s %10s %14s %14s\n' tool "wall (s)" "cpu (s)" "max RSS (MB)" "MIDI files"
+printf '%-10s %10.3f %10.3f %14.1f %14d\n' abc2midi "$a_wall" "$a_cpu" "$(awk -v r="$a_rss" 'BEGIN { print r / 1024 }')" "$a_files"
+printf '%-10s %10.3f %10.3f %14.1f %14d\n' studio "$s_wall" "$s_cpu" "$(awk -v r="$s_rss" 'BEGIN { print r / 1024 }')" "$s_files"
+awk -v aw="$a_wall" -v sw="$s_wall" -v ac="$a_cpu" -v sc="$s_cpu" \
+  'BEGIN { printf "speed-up of studio over abc2midi: wall %.2fx, cpu %.2fx\n", aw / sw, (sc > 0 ? ac / sc : 0) }'
+echo "(abc2midi names files by X: number, so irish.abc's repeated numbers overwrite each other: fewer files)"
+echo "studio peak memory per input (bytes of ABC → max RSS):"
+sort -k2 -n "$work/studio-rss-best.txt" | while read -r stem size rss; do
+  printf '  %-12s %8d bytes  %6.1f MB\n' "$stem" "$size" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')"
+done
