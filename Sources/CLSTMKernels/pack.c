@@ -26,28 +26,83 @@ static inline long row_for(const RowPackJob *j, int s, int c) {
   return row < j->n ? row : -1;
 }
 
+#if CLSTM_X86
+/// Transposes 16 registers of 16 floats in place: r[j] element i ← r[i] element j.
+CLSTM_T512 CLSTM_INLINE void transpose16(__m512 r[16]) {
+  __m512 t[16], u[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; ++i) {
+    u[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int j = 0; j < 4; ++j) {
+    __m512 v0 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88), v1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xdd);
+    __m512 v2 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88), v3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xdd);
+    r[j] = _mm512_shuffle_f32x4(v0, v2, 0x88);
+    r[j + 8] = _mm512_shuffle_f32x4(v0, v2, 0xdd);
+    r[j + 4] = _mm512_shuffle_f32x4(v1, v3, 0x88);
+    r[j + 12] = _mm512_shuffle_f32x4(v1, v3, 0xdd);
+  }
+}
+
+/// Packs 16 output columns (source rows `src[c]`, NULL for padding) over k in [0, k) of one segment into
+/// dst[k][16] (row stride 64), 16 × 16 tiles at a time.
+CLSTM_T512 static void pack16_avx512(const float *const src[16], int k, float *dst) {
+  int k0 = 0;
+  for (; k0 + 16 <= k; k0 += 16) {
+    __m512 r[16];
+    for (int i = 0; i < 16; ++i) r[i] = src[i] ? _mm512_loadu_ps(src[i] + k0) : _mm512_setzero_ps();
+    transpose16(r);
+    for (int j = 0; j < 16; ++j) _mm512_store_ps(dst + (long)(k0 + j) * CLSTM_STRIP_WIDTH, r[j]);
+  }
+  for (; k0 < k; ++k0)
+    for (int i = 0; i < 16; ++i) dst[(long)k0 * CLSTM_STRIP_WIDTH + i] = src[i] ? src[i][k0] : 0.0f;
+}
+#endif
+
+static void pack16_portable(const float *const src[16], int k, float *dst) {
+  for (int k0 = 0; k0 < k; k0 += 64) {
+    int kn = k - k0 < 64 ? k - k0 : 64;
+    for (int i = 0; i < 16; ++i)
+      for (int kk = 0; kk < kn; ++kk)
+        dst[(long)(k0 + kk) * CLSTM_STRIP_WIDTH + i] = src[i] ? src[i][k0 + kk] : 0.0f;
+  }
+}
+
 static void pack_rows_job(void *raw, int tid, int threads) {
   const RowPackJob *j = raw;
   long lo, hi;
   clstm_split(j->strips, tid, threads, &lo, &hi);
   const int k = j->k1 + j->k2;
+#if CLSTM_X86
+  const int wide = clstm_use_avx512();
+#endif
   for (long s = lo; s < hi; ++s) {
     float *dst = j->packed + s * (long)k * CLSTM_STRIP_WIDTH;
-    long rows[CLSTM_STRIP_WIDTH];
-    for (int c = 0; c < CLSTM_STRIP_WIDTH; ++c) rows[c] = row_for(j, (int)s, c);
-    // 64 x 64 blocks keep both the reads and the transposed writes in L1.
-    for (int k0 = 0; k0 < k; k0 += 64) {
-      int kn = k - k0 < 64 ? k - k0 : 64;
-      for (int c = 0; c < CLSTM_STRIP_WIDTH; ++c) {
-        if (rows[c] < 0) {
-          for (int kk = 0; kk < kn; ++kk) dst[(long)(k0 + kk) * CLSTM_STRIP_WIDTH + c] = 0.0f;
+    for (int q = 0; q < 4; ++q) {
+      for (int segment = 0; segment < 2; ++segment) {
+        const float *w = segment == 0 ? j->w1 : j->w2;
+        const long ld = segment == 0 ? j->ld1 : j->ld2;
+        const int kn = segment == 0 ? j->k1 : j->k2;
+        if (kn == 0) continue;
+        const float *src[16];
+        for (int c = 0; c < 16; ++c) {
+          long row = row_for(j, (int)s, 16 * q + c);
+          src[c] = row < 0 ? NULL : w + row * ld;
+        }
+        float *d = dst + (segment == 0 ? 0 : (long)j->k1 * CLSTM_STRIP_WIDTH) + 16 * q;
+#if CLSTM_X86
+        if (wide) {
+          pack16_avx512(src, kn, d);
           continue;
         }
-        for (int kk = 0; kk < kn; ++kk) {
-          int kx = k0 + kk;
-          float v = kx < j->k1 ? j->w1[rows[c] * j->ld1 + kx] : j->w2[rows[c] * j->ld2 + (kx - j->k1)];
-          dst[(long)kx * CLSTM_STRIP_WIDTH + c] = v;
-        }
+#endif
+        pack16_portable(src, kn, d);
       }
     }
   }

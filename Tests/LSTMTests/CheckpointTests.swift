@@ -6,9 +6,10 @@ import Testing
 @Suite struct CheckpointTests {
   func sampleCheckpoint(layers: Int = 2) -> Checkpoint {
     let data = tinyData()
-    return Checkpoint(parameters: tinyModel(data.vocabulary, hidden: 12, layers: layers, dropout: 0.25),
-                      vocabulary: data.vocabulary, step: 1234, validationBPC: 1.625,
-                      corpusFingerprints: ["abc123", "def456"], extra: ["created_by": "test"])
+    return Checkpoint(
+      parameters: tinyModel(data.vocabulary, hidden: 12, layers: layers, dropout: 0.25),
+      vocabulary: data.vocabulary, step: 1234, validationBPC: 1.625,
+      corpusFingerprints: ["abc123", "def456"], extra: ["created_by": "test"])
   }
 
   /// float32 round trip is exact, metadata included; float16/bfloat16 round within their precision.
@@ -80,8 +81,10 @@ import Testing
     let directory = makeTemporaryDirectory("ckpt")
     defer { removeDirectory(directory) }
     let bytes = sampleCheckpoint().file.encoded(dtype: .f32)
-    for (name, cut) in [("truncated", Array(bytes.prefix(bytes.count - 10))), ("header", Array(bytes.prefix(20))),
-                        ("garbage", [UInt8](repeating: 0x41, count: 64)), ("empty", [])] {
+    for (name, cut) in [
+      ("truncated", Array(bytes.prefix(bytes.count - 10))), ("header", Array(bytes.prefix(20))),
+      ("garbage", [UInt8](repeating: 0x41, count: 64)), ("empty", []),
+    ] {
       let path = directory + "/\(name).safetensors"
       _ = FileManager.default.createFile(atPath: path, contents: Data(cut))
       let error = #expect(throws: CheckpointError.self) { try Checkpoint.read(path: path) }
@@ -106,16 +109,22 @@ import Testing
     let n = layout.totalCount
     let state = TrainerState(
       step: 17, adam: AdamState(m: (0..<n).map { Float($0) }, v: (0..<n).map { Float($0) / 7 }, step: 17),
-      samplerState: 0xFEDC_BA98_7654_3210, cursors: [3, 99], carriedHidden: [[Float](repeating: 0.5, count: 24),
-                                                                             [Float](repeating: -0.5, count: 24)],
+      samplerState: 0xFEDC_BA98_7654_3210, cursors: [3, 99],
+      carriedHidden: [
+        [Float](repeating: 0.5, count: 24),
+        [Float](repeating: -0.5, count: 24),
+      ],
       carriedCell: [[Float](repeating: 1, count: 24), [Float](repeating: 2, count: 24)], bestValidationBPC: 1.5,
       bestStep: 10, validationsWithoutImprovement: 2, lastValidationBPC: 1.75, lastValidationStep: 15)
-    let decoded = try TrainerState(file: SafeTensorsFile.decode(state.file(layout: layout).encoded(dtype: .f32)),
-                                   layout: layout)
+    let decoded = try TrainerState(
+      file: SafeTensorsFile.decode(state.file(layout: layout).encoded(dtype: .f32)),
+      layout: layout)
     #expect(decoded == state)
     var broken = state.file(layout: layout)
     broken.tensors.removeFirst()
-    #expect(throws: CheckpointError.missingTensor(name: "adam.m.embedding.weight", expectedShape: layout.entries[0].shape)) {
+    #expect(
+      throws: CheckpointError.missingTensor(name: "adam.m.embedding.weight", expectedShape: layout.entries[0].shape)
+    ) {
       try TrainerState(file: broken, layout: layout)
     }
   }

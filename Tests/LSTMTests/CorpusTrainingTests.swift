@@ -3,8 +3,11 @@ import Testing
 
 @testable import LSTM
 
-@Suite(.tags(.corpus), .enabled(if: sharedCorporaDirectory != nil,
-                                "../shared/corpora not found next to the package; corpus tests skipped"))
+@Suite(
+  .tags(.corpus),
+  .enabled(
+    if: sharedCorporaDirectory != nil,
+    "../shared/corpora not found next to the package; corpus tests skipped"))
 struct CorpusTrainingTests {
   /// studio prepares irish.abc exactly as torch_lstm_bench.py does (804 tunes; 724 training tunes giving 177,149
   /// training characters; 80 validation tunes; 83 symbols), so bits/char and tokens/s compare.

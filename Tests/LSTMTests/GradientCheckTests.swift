@@ -35,8 +35,9 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
     GradientCase(h: .init(vocabularySize: 7, embeddingSize: 5, hiddenSize: 9, layers: 2), batch: 3, steps: 6),
     GradientCase(h: .init(vocabularySize: 11, embeddingSize: 4, hiddenSize: 20, layers: 1), batch: 7, steps: 5),
     GradientCase(h: .init(vocabularySize: 5, embeddingSize: 3, hiddenSize: 70, layers: 1), batch: 1, steps: 4),
-    GradientCase(h: .init(vocabularySize: 6, embeddingSize: 4, hiddenSize: 8, layers: 3, dropout: 0.3), batch: 2,
-                 steps: 5),
+    GradientCase(
+      h: .init(vocabularySize: 6, embeddingSize: 4, hiddenSize: 8, layers: 3, dropout: 0.3), batch: 2,
+      steps: 5),
   ]
 
   /// Every parameter tensor's analytic gradient (float engine) agrees with central finite differences of a
@@ -77,7 +78,9 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
         let analytic = Double(gradients[i])
         let error = abs(analytic - numeric)
         worst = max(worst, error / (3e-5 + 2e-3 * abs(numeric)))
-        #expect(error <= 3e-5 + 2e-3 * abs(numeric), "\(entry.name)[\(i - entry.offset)]: analytic \(analytic), numeric \(numeric)")
+        #expect(
+          error <= 3e-5 + 2e-3 * abs(numeric),
+          "\(entry.name)[\(i - entry.offset)]: analytic \(analytic), numeric \(numeric)")
       }
       #expect(worst <= 1, "\(entry.name)")
     }
@@ -104,11 +107,13 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
   /// The vectorised activations match the libm functions closely over a wide range.
   @Test func activationsAreAccurate() {
     let x = stride(from: -30.0, through: 30.0, by: 0.0173).map { Float($0) } + [0, 1e-6, -1e-6, 0.01, -0.05, 90, -90]
-    let s = KernelSelection.activation(0, x), t = KernelSelection.activation(1, x), e = KernelSelection.activation(2, x)
+    let s = KernelSelection.activation(0, x)
+    let t = KernelSelection.activation(1, x)
+    let e = KernelSelection.activation(2, x)
     for (i, v) in x.enumerated() {
       let dv = Double(v)
       #expect(abs(Double(s[i]) - 1 / (1 + exp(-dv))) <= 2e-7, "sigmoid(\(v))")
-      #expect(abs(Double(t[i]) - tanh(dv)) <= 2e-7 * max(1, abs(tanh(dv)) * 10) , "tanh(\(v))")
+      #expect(abs(Double(t[i]) - tanh(dv)) <= 2e-7 * max(1, abs(tanh(dv)) * 10), "tanh(\(v))")
       if abs(v) < 80 { #expect(abs(Double(e[i]) - exp(dv)) <= 3e-7 * exp(dv), "exp(\(v))") }
     }
   }

@@ -16,12 +16,14 @@ import Testing
     var state = AdamState(count: n)
     let options = AdamOptions(weightDecay: 0.1)
     var expected = parameters.values
-    var m = state.m, v = state.v
+    var m = state.m
+    var v = state.v
     for t in 1...3 {
       Adam.update(engine, state: &state, learningRate: 0.01, options: options, gradScale: 0.5)
       for i in 0..<n {
-        (expected[i], m[i], v[i]) = Adam.step(parameter: expected[i], gradient: gradients[i], m: m[i], v: v[i], t: t,
-                                              learningRate: 0.01, options: options, gradScale: 0.5)
+        (expected[i], m[i], v[i]) = Adam.step(
+          parameter: expected[i], gradient: gradients[i], m: m[i], v: v[i], t: t,
+          learningRate: 0.01, options: options, gradScale: 0.5)
       }
     }
     #expect(state.step == 3)
@@ -38,7 +40,8 @@ import Testing
   @Test func schedules() {
     #expect(LearningRateSchedule.constant.rate(at: 500, base: 0.01) == 0.01)
     let step = LearningRateSchedule.step(every: 100, gamma: 0.5)
-    #expect(step.rate(at: 99, base: 1) == 1 && step.rate(at: 100, base: 1) == 0.5 && step.rate(at: 250, base: 1) == 0.25)
+    #expect(
+      step.rate(at: 99, base: 1) == 1 && step.rate(at: 100, base: 1) == 0.5 && step.rate(at: 250, base: 1) == 0.25)
     let cosine = LearningRateSchedule.cosine(warmup: 10, total: 110, minimum: 0.1)
     #expect(abs(cosine.rate(at: 0, base: 1) - 0.1) < 1e-12)
     #expect(abs(cosine.rate(at: 9, base: 1) - 1) < 1e-12)
@@ -57,14 +60,20 @@ import Testing
     let env = ["OPENBLAS_CORETYPE": "Haswell"]
     #expect(OpenBLASKernel.coreTypeForReexec(setting: "auto", environment: env, cpuFlags: zen4) == "SkylakeX")
     #expect(OpenBLASKernel.coreTypeForReexec(setting: "auto", environment: [:], cpuFlags: zen4) == "SkylakeX")
-    #expect(OpenBLASKernel.coreTypeForReexec(setting: "auto", environment: ["OPENBLAS_CORETYPE": "skylakex"],
-                                             cpuFlags: zen4) == nil)
+    #expect(
+      OpenBLASKernel.coreTypeForReexec(
+        setting: "auto", environment: ["OPENBLAS_CORETYPE": "skylakex"],
+        cpuFlags: zen4) == nil)
     #expect(OpenBLASKernel.coreTypeForReexec(setting: "auto", environment: env, cpuFlags: ["avx2"]) == nil)
     #expect(OpenBLASKernel.coreTypeForReexec(setting: "inherit", environment: env, cpuFlags: zen4) == nil)
     #expect(OpenBLASKernel.coreTypeForReexec(setting: "Zen", environment: env, cpuFlags: zen4) == "Zen")
-    #expect(OpenBLASKernel.coreTypeForReexec(setting: "auto", environment: env.merging(
-      [OpenBLASKernel.reexecMarker: "1"]) { a, _ in a }, cpuFlags: zen4) == nil)
-    #expect(OpenBLASKernel.cpuFlags(cpuinfo: "processor\t: 0\nflags\t\t: fpu avx2 avx512f\n") == ["fpu", "avx2", "avx512f"])
+    #expect(
+      OpenBLASKernel.coreTypeForReexec(
+        setting: "auto",
+        environment: env.merging(
+          [OpenBLASKernel.reexecMarker: "1"]) { a, _ in a }, cpuFlags: zen4) == nil)
+    #expect(
+      OpenBLASKernel.cpuFlags(cpuinfo: "processor\t: 0\nflags\t\t: fpu avx2 avx512f\n") == ["fpu", "avx2", "avx512f"])
     #expect(!OpenBLASKernel.coreName.isEmpty)
   }
 }

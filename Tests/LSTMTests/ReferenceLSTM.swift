@@ -22,7 +22,10 @@ struct ReferenceLSTM {
   func logits(tokens: [Int32], batch B: Int, masks: [[Float]] = [], h0: [[Double]]? = nil, c0: [[Double]]? = nil)
     -> [[Double]]
   {
-    let T = tokens.count / B, H = h.hiddenSize, V = h.vocabularySize, E = h.embeddingSize
+    let T = tokens.count / B
+    let H = h.hiddenSize
+    let V = h.vocabularySize
+    let E = h.embeddingSize
     // x: [T*B][in]
     var x: [[Double]] = tokens.map { id in (0..<E).map { p[layout.embedding + Int(id) * E + $0] } }
     for l in 0..<h.layers {
@@ -43,7 +46,10 @@ struct ReferenceLSTM {
           }
           var o = [Double](repeating: 0, count: H)
           for u in 0..<H {
-            let i = sigmoid(z[u]), f = sigmoid(z[H + u]), g = tanh(z[2 * H + u]), og = sigmoid(z[3 * H + u])
+            let i = sigmoid(z[u])
+            let f = sigmoid(z[H + u])
+            let g = tanh(z[2 * H + u])
+            let og = sigmoid(z[3 * H + u])
             let c = f * cState[b * H + u] + i * g
             cState[b * H + u] = c
             newH[b * H + u] = og * tanh(c)

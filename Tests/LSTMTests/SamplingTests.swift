@@ -6,8 +6,9 @@ import Testing
 @Suite struct SamplingTests {
   func model(seed: UInt64 = 3, layers: Int = 2, hidden: Int = 20) throws -> (LanguageModel, Checkpoint) {
     let data = tinyData()
-    let checkpoint = Checkpoint(parameters: tinyModel(data.vocabulary, hidden: hidden, layers: layers, seed: seed),
-                                vocabulary: data.vocabulary)
+    let checkpoint = Checkpoint(
+      parameters: tinyModel(data.vocabulary, hidden: hidden, layers: layers, seed: seed),
+      vocabulary: data.vocabulary)
     return (try LanguageModel(checkpoint: checkpoint, threads: 2), checkpoint)
   }
 
@@ -30,7 +31,9 @@ import Testing
     let (lm, _) = try model()
     let sampler = lm.makeSampler(batch: 3)
     let options = SamplingOptions(temperature: 1, topK: 0, topP: 1, maxCharacters: 60)
-    var a = SplitMix64(seed: 11), b = SplitMix64(seed: 11), c = SplitMix64(seed: 12)
+    var a = SplitMix64(seed: 11)
+    var b = SplitMix64(seed: 11)
+    var c = SplitMix64(seed: 12)
     let first = try sampler.generate(prompt: "X:", options: options, using: &a)
     let second = try sampler.generate(prompt: "X:", options: options, using: &b)
     let third = try sampler.generate(prompt: "X:", options: options, using: &c)
@@ -41,7 +44,8 @@ import Testing
 
     var greedyOptions = options
     greedyOptions.temperature = 0
-    var g1 = SplitMix64(seed: 1), g2 = SplitMix64(seed: 2)
+    var g1 = SplitMix64(seed: 1)
+    var g2 = SplitMix64(seed: 2)
     let greedy1 = try sampler.generate(prompt: "X:", options: greedyOptions, using: &g1)
     let greedy2 = try sampler.generate(prompt: "X:", options: greedyOptions, using: &g2)
     #expect(greedy1 == greedy2)
@@ -68,14 +72,18 @@ import Testing
   @Test func topKAndStopCondition() throws {
     let (lm, _) = try model()
     let sampler = lm.makeSampler(batch: 2)
-    var r1 = SplitMix64(seed: 5), r2 = SplitMix64(seed: 6)
-    let topOne = try sampler.generate(prompt: "K", options: .init(temperature: 1.3, topK: 1, maxCharacters: 30),
-                                      using: &r1)
+    var r1 = SplitMix64(seed: 5)
+    var r2 = SplitMix64(seed: 6)
+    let topOne = try sampler.generate(
+      prompt: "K", options: .init(temperature: 1.3, topK: 1, maxCharacters: 30),
+      using: &r1)
     let greedy = try sampler.generate(prompt: "K", options: .init(temperature: 0, maxCharacters: 30), using: &r2)
     #expect(topOne == greedy)
     var r3 = SplitMix64(seed: 7)
-    let stopped = try sampler.generate(prompt: "X", options: .init(temperature: 1, topP: 0.9, maxCharacters: 500),
-                                       using: &r3) { sequence, text in
+    let stopped = try sampler.generate(
+      prompt: "X", options: .init(temperature: 1, topP: 0.9, maxCharacters: 500),
+      using: &r3
+    ) { sequence, text in
       sequence == 0 ? text.unicodeScalars.count == 5 : text.hasSuffix("d")
     }
     #expect(stopped[0].stopped && stopped[0].text.unicodeScalars.count == 5)

@@ -26,8 +26,9 @@ func tinyModel(_ vocabulary: Vocabulary, hidden: Int = 24, layers: Int = 1, drop
 {
   var rng = SplitMix64(seed: seed)
   return try! LSTMParameters(
-    hyperparameters: LSTMHyperparameters(vocabularySize: vocabulary.count, embeddingSize: 8, hiddenSize: hidden,
-                                         layers: layers, dropout: dropout),
+    hyperparameters: LSTMHyperparameters(
+      vocabularySize: vocabulary.count, embeddingSize: 8, hiddenSize: hidden,
+      layers: layers, dropout: dropout),
     initializingWith: &rng)
 }
 

@@ -15,7 +15,8 @@ func runInteropScript(_ arguments: [String]) throws -> [String: Any] {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: try #require(torchPython))
   process.arguments = [packageRoot + "/scripts/torch/torch_interop.py"] + arguments
-  let output = Pipe(), errors = Pipe()
+  let output = Pipe()
+  let errors = Pipe()
   process.standardOutput = output
   process.standardError = errors
   try process.run()
@@ -26,8 +27,10 @@ func runInteropScript(_ arguments: [String]) throws -> [String: Any] {
   return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
-@Suite(.enabled(if: torchPython != nil,
-                "PyTorch not found: set TORCH_PYTHON or run ../shared/tools/setup_torch.sh (venv in /tmp/torchenv)"))
+@Suite(
+  .enabled(
+    if: torchPython != nil,
+    "PyTorch not found: set TORCH_PYTHON or run ../shared/tools/setup_torch.sh (venv in /tmp/torchenv)"))
 struct TorchInteropTests {
   /// A briefly trained model, so greedy decoding has clear winners.
   static func trainedCheckpoint() throws -> Checkpoint {
@@ -38,8 +41,9 @@ struct TorchInteropTests {
     options.maxSteps = 120
     options.learningRate = 1e-2
     options.evaluateEvery = 0
-    let trainer = try Trainer(parameters: tinyModel(data.vocabulary, hidden: 40, layers: 2), data: data,
-                              options: options)
+    let trainer = try Trainer(
+      parameters: tinyModel(data.vocabulary, hidden: 40, layers: 2), data: data,
+      options: options)
     _ = try trainer.train()
     return trainer.checkpoint()
   }
@@ -92,8 +96,10 @@ struct TorchInteropTests {
       "--seed", "5", "--prompt", prompt,
     ])
     let checkpoint = try Checkpoint.read(path: path)
-    #expect(checkpoint.hyperparameters == LSTMHyperparameters(
-      vocabularySize: vocabulary.count, embeddingSize: 7, hiddenSize: 33, layers: 3))
+    #expect(
+      checkpoint.hyperparameters
+        == LSTMHyperparameters(
+          vocabularySize: vocabulary.count, embeddingSize: 7, hiddenSize: 33, layers: 3))
     #expect(checkpoint.vocabulary == vocabulary)
     let ours = try LanguageModel(checkpoint: checkpoint).logits(for: prompt)
     let theirs = try #require(torch["logits"] as? [[Double]])

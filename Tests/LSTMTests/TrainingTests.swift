@@ -139,8 +139,9 @@ import Testing
     }
     let tooFew = (0..<5).map { "X:\($0)\nK:C\nCDEF|" }
     #expect(throws: TrainingError.noValidationData) {
-      try TrainingData.make(corpora: [(TuneCorpus(tunes: tooFew), 1)], validationFraction: 0.1,
-                            splitMethod: .everyTenth, seed: 1)
+      try TrainingData.make(
+        corpora: [(TuneCorpus(tunes: tooFew), 1)], validationFraction: 0.1,
+        splitMethod: .everyTenth, seed: 1)
     }
     var broken = model
     broken.values[broken.layout.fcBias] = .nan

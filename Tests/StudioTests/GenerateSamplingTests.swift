@@ -116,6 +116,14 @@ import Testing
     #expect(Set(try sampledBodies(["--temperature", "1", "--top-k", "2", "--top-p", "1"]).joined()) == ["A", "B"])
     #expect(Set(try sampledBodies(["--temperature", "1", "--top-p", "0.7"]).joined()) == ["A", "B"])
     #expect(Set(try sampledBodies(["--temperature", "0"]).joined()) == ["A"])
+    // Temperature: A has probability 0.5 at T = 1, ≈ 0.69 at T = 0.5 and ≈ 0.37 at T = 2.
+    func shareOfA(_ temperature: String) throws -> Double {
+      let text = try sampledBodies(["--temperature", temperature, "--top-p", "1"]).joined()
+      return Double(text.filter { $0 == "A" }.count) / Double(text.count)
+    }
+    let cold = try shareOfA("0.5")
+    let hot = try shareOfA("2")
+    #expect(cold > 0.6 && hot < 0.45, "A: \(cold) at T=0.5, \(hot) at T=2")
   }
 
   @Test func cliSameSeedSameTunesAnyBatchSizeOtherSeedOtherTunes() throws {

@@ -43,8 +43,9 @@ enum GenerateTestSupport {
   static func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
   /// An empty settings file: commands run by the tests use the built-in defaults, never the checkout's config.yaml.
+  /// (One fixed name: every test process writes the same empty file.)
   static let defaultsConfig: String = {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("studio-gen-defaults-\(getpid()).yaml").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("studio-gen-defaults.yaml").path
     FileManager.default.createFile(atPath: path, contents: Data())
     return path
   }()

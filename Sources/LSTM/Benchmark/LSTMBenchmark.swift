@@ -10,13 +10,16 @@ public struct LSTMBenchmarkPreset: Sendable, Equatable {
   public var steps: Int
 
   /// MIT 6.S191 lab: E=256, H=1024, L=1, B=8, T=100.
-  public static let mit = LSTMBenchmarkPreset(name: "mit", embedding: 256, hidden: 1024, layers: 1, batch: 8, steps: 100)
+  public static let mit = LSTMBenchmarkPreset(
+    name: "mit", embedding: 256, hidden: 1024, layers: 1, batch: 8, steps: 100)
   /// folk-rnn: E=128, H=512, L=3, B=64, T=50.
-  public static let folkrnn = LSTMBenchmarkPreset(name: "folkrnn", embedding: 128, hidden: 512, layers: 3, batch: 64,
-                                                  steps: 50)
+  public static let folkrnn = LSTMBenchmarkPreset(
+    name: "folkrnn", embedding: 128, hidden: 512, layers: 3, batch: 64,
+    steps: 50)
   /// E=64, H=256, L=2, B=32, T=100.
-  public static let small = LSTMBenchmarkPreset(name: "small", embedding: 64, hidden: 256, layers: 2, batch: 32,
-                                                steps: 100)
+  public static let small = LSTMBenchmarkPreset(
+    name: "small", embedding: 64, hidden: 256, layers: 2, batch: 32,
+    steps: 100)
   public static let all: [LSTMBenchmarkPreset] = [.mit, .folkrnn, .small]
 
   public static func named(_ name: String) -> LSTMBenchmarkPreset? { all.first { $0.name == name } }
@@ -55,8 +58,9 @@ public enum LSTMBenchmark {
     preset: LSTMBenchmarkPreset, data: TrainingData, trainSteps: Int, sampleTokens: Int = 1000,
     batchedSample: Int = 0, threads: Int, progress: (String) -> Void = { _ in }
   ) throws -> LSTMBenchmarkResult {
-    let h = LSTMHyperparameters(vocabularySize: data.vocabulary.count, embeddingSize: preset.embedding,
-                                hiddenSize: preset.hidden, layers: preset.layers)
+    let h = LSTMHyperparameters(
+      vocabularySize: data.vocabulary.count, embeddingSize: preset.embedding,
+      hiddenSize: preset.hidden, layers: preset.layers)
     var rng = SplitMix64(seed: 42)
     let parameters = try LSTMParameters(hyperparameters: h, initializingWith: &rng)
     var options = TrainingOptions()
@@ -84,15 +88,17 @@ public enum LSTMBenchmark {
     let options1 = SamplingOptions(temperature: 1, maxCharacters: 20)
     _ = try sampler.generate(prompt: "X:", options: options1, using: &sampleRNG)
     let sampleBegan = clock.now
-    _ = try sampler.generate(prompt: "X:", options: SamplingOptions(temperature: 1, maxCharacters: sampleTokens),
-                             using: &sampleRNG)
+    _ = try sampler.generate(
+      prompt: "X:", options: SamplingOptions(temperature: 1, maxCharacters: sampleTokens),
+      using: &sampleRNG)
     let sampleSeconds = seconds(clock.now - sampleBegan) - primeSeconds(sampler, clock: clock)
     var batched: Double?
     if batchedSample > 1 {
       let many = model.makeSampler(batch: batchedSample)
       let start = clock.now
-      _ = try many.generate(prompt: "X:", options: SamplingOptions(temperature: 1, maxCharacters: sampleTokens),
-                            using: &sampleRNG)
+      _ = try many.generate(
+        prompt: "X:", options: SamplingOptions(temperature: 1, maxCharacters: sampleTokens),
+        using: &sampleRNG)
       batched = Double(batchedSample * sampleTokens) / seconds(clock.now - start)
     }
     return LSTMBenchmarkResult(

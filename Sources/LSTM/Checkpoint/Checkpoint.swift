@@ -22,8 +22,10 @@ public struct Checkpoint: Sendable, Equatable {
   /// Further metadata (e.g. `created_by`, `training`), written as is.
   public var extra: [String: String]
 
-  public init(parameters: LSTMParameters, vocabulary: Vocabulary, step: Int? = nil, validationBPC: Double? = nil,
-              corpusFingerprints: [String] = [], extra: [String: String] = [:]) {
+  public init(
+    parameters: LSTMParameters, vocabulary: Vocabulary, step: Int? = nil, validationBPC: Double? = nil,
+    corpusFingerprints: [String] = [], extra: [String: String] = [:]
+  ) {
     self.parameters = parameters
     self.vocabulary = vocabulary
     self.step = step
@@ -77,8 +79,10 @@ public struct Checkpoint: Sendable, Equatable {
       throw .invalidMetadata(key: "format", reason: "'\(format)' is not \(Checkpoint.format)")
     }
     if let version = meta["format_version"], Int(version).map({ $0 > Checkpoint.formatVersion }) ?? true {
-      throw .invalidMetadata(key: "format_version", reason: "version \(version) is newer than this studio reads "
-                               + "(\(Checkpoint.formatVersion))")
+      throw .invalidMetadata(
+        key: "format_version",
+        reason: "version \(version) is newer than this studio reads "
+          + "(\(Checkpoint.formatVersion))")
     }
     let h = try Checkpoint.hyperparameters(of: file)
     do { try h.validate() } catch { throw .model(error) }
@@ -104,7 +108,9 @@ public struct Checkpoint: Sendable, Equatable {
     }
     self.vocabulary = vocabulary
     step = try meta["training_step"].map { text throws(CheckpointError) in
-      guard let n = Int(text), n >= 0 else { throw .invalidMetadata(key: "training_step", reason: "'\(text)' is not a step count") }
+      guard let n = Int(text), n >= 0 else {
+        throw .invalidMetadata(key: "training_step", reason: "'\(text)' is not a step count")
+      }
       return n
     }
     validationBPC = try meta["validation_bpc"].map { text throws(CheckpointError) in
@@ -137,10 +143,13 @@ public struct Checkpoint: Sendable, Equatable {
         return value
       }
       let dropout = (object["dropout"] as? NSNumber)?.doubleValue ?? 0
-      return LSTMHyperparameters(vocabularySize: try int("vocab_size"), embeddingSize: try int("embed"),
-                                 hiddenSize: try int("hidden"), layers: try int("layers"), dropout: dropout)
+      return LSTMHyperparameters(
+        vocabularySize: try int("vocab_size"), embeddingSize: try int("embed"),
+        hiddenSize: try int("hidden"), layers: try int("layers"), dropout: dropout)
     }
-    guard let embedding = file["embedding.weight"] else { throw .missingTensor(name: "embedding.weight", expectedShape: []) }
+    guard let embedding = file["embedding.weight"] else {
+      throw .missingTensor(name: "embedding.weight", expectedShape: [])
+    }
     guard embedding.shape.count == 2 else {
       throw .shapeMismatch(name: "embedding.weight", expected: [-1, -1], found: embedding.shape)
     }
@@ -151,8 +160,9 @@ public struct Checkpoint: Sendable, Equatable {
       throw .shapeMismatch(name: "lstm.weight_hh_l0", expected: [-1, -1], found: recurrent.shape)
     }
     let layers = file.names.filter { $0.hasPrefix("lstm.weight_hh_l") }.count
-    return LSTMHyperparameters(vocabularySize: embedding.shape[0], embeddingSize: embedding.shape[1],
-                               hiddenSize: recurrent.shape[1], layers: layers)
+    return LSTMHyperparameters(
+      vocabularySize: embedding.shape[0], embeddingSize: embedding.shape[1],
+      hiddenSize: recurrent.shape[1], layers: layers)
   }
 
   /// Reads a checkpoint file (any of F32, F16, BF16).

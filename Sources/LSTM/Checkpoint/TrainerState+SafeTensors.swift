@@ -35,7 +35,8 @@ extension TrainerState {
   init(file: SafeTensorsFile, layout: ParameterLayout) throws(CheckpointError) {
     let meta = file.metadata
     guard meta["format"] == TrainerState.format else {
-      throw .invalidMetadata(key: "format", reason: "expected \(TrainerState.format), found \(meta["format"] ?? "none")")
+      throw .invalidMetadata(
+        key: "format", reason: "expected \(TrainerState.format), found \(meta["format"] ?? "none")")
     }
     func integer(_ key: String) throws(CheckpointError) -> Int {
       guard let text = meta[key] else { throw .missingMetadata(key: key) }
@@ -72,7 +73,9 @@ extension TrainerState {
         for name in ["state.h_l\(k)", "state.c_l\(k)"] {
           expected.insert(name)
           guard let tensor = file[name] else { throw .missingTensor(name: name, expectedShape: [rows, h]) }
-          guard tensor.shape == [rows, h] else { throw .shapeMismatch(name: name, expected: [rows, h], found: tensor.shape) }
+          guard tensor.shape == [rows, h] else {
+            throw .shapeMismatch(name: name, expected: [rows, h], found: tensor.shape)
+          }
           if name.hasPrefix("state.h") { hidden.append(tensor.values) } else { cell.append(tensor.values) }
         }
       }

@@ -28,19 +28,24 @@ public struct TrainingRun: Sendable, Equatable {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
       guard isDirectory.boolValue else {
-        throw .io(FileIOError(operation: "use as run directory", path: directory, code: ENOTDIR,
-                              reason: "a file is in the way"))
+        throw .io(
+          FileIOError(
+            operation: "use as run directory", path: directory, code: ENOTDIR,
+            reason: "a file is in the way"))
       }
     } else {
       do {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       } catch {
-        throw .io(FileIOError(operation: "create directory", path: directory, code: EACCES,
-                              reason: "\((error as NSError).localizedDescription)"))
+        throw .io(
+          FileIOError(
+            operation: "create directory", path: directory, code: EACCES,
+            reason: "\((error as NSError).localizedDescription)"))
       }
     }
     guard access(directory, W_OK) == 0 else {
-      throw .io(FileIOError(operation: "write into", path: directory, code: errno, reason: String(cString: strerror(errno))))
+      throw .io(
+        FileIOError(operation: "write into", path: directory, code: errno, reason: String(cString: strerror(errno))))
     }
   }
 

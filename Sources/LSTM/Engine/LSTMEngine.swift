@@ -61,12 +61,17 @@ final class LSTMEngine {
   /// Rebuilds the layer-0 table and the packed forward weights if the parameters changed.
   func prepareForward() {
     guard derivedVersion != parameterVersion else { return }
-    let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, E = h.embeddingSize
+    let h = hyperparameters
+    let H = h.hiddenSize
+    let G = 4 * H
+    let V = h.vocabularySize
+    let E = h.embeddingSize
     let p = parameters.base
     pool.withRaw { raw in
       CLSTM_fill_rows(raw, table.base, Int32(V), Int32(G), G, p + layout.biasIH(0), p + layout.biasHH(0))
-      CLSTM_sgemm(raw, 0, 1, Int32(V), Int32(G), Int32(E), 1, p + layout.embedding, E, p + layout.weightIH(0), E, 1,
-                  table.base, G)
+      CLSTM_sgemm(
+        raw, 0, 1, Int32(V), Int32(G), Int32(E), 1, p + layout.embedding, E, p + layout.weightIH(0), E, 1,
+        table.base, G)
       for l in 0..<h.layers {
         CLSTM_pack_gates(raw, p + layout.weightHH(l), Int32(H), H, nil, 0, 0, Int32(H), packedForward[l].base)
         for i in 0..<G { biasSum[l].base[i] = p[layout.biasIH(l) + i] + p[layout.biasHH(l) + i] }
@@ -80,8 +85,9 @@ final class LSTMEngine {
     let H = hyperparameters.hiddenSize
     pool.withRaw { raw in
       for l in 0..<hyperparameters.layers {
-        CLSTM_pack_columns(raw, parameters.base + layout.weightHH(l), Int32(4 * H), Int32(H), H,
-                           packedBackward[l].base)
+        CLSTM_pack_columns(
+          raw, parameters.base + layout.weightHH(l), Int32(4 * H), Int32(H), H,
+          packedBackward[l].base)
       }
     }
     backwardVersion = parameterVersion
@@ -99,8 +105,12 @@ final class LSTMEngine {
   /// `dropoutKey`.
   func forward(_ ws: Workspace, steps: Int, dropoutKey: UInt64 = 0) throws(ComputeError) {
     prepareForward()
-    let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize
-    let B = ws.batch, rows = steps * B
+    let h = hyperparameters
+    let H = h.hiddenSize
+    let G = 4 * H
+    let V = h.vocabularySize
+    let B = ws.batch
+    let rows = steps * B
     let p = parameters.base
     try pool.withRaw { raw throws(ComputeError) in
       for l in 0..<h.layers {
@@ -108,8 +118,9 @@ final class LSTMEngine {
         var xindex: UnsafePointer<Int32>? = UnsafePointer(ws.tokens.base)
         if l > 0 {
           // X · W_ihᵀ for all rows; the biases are added inside the time loop.
-          CLSTM_sgemm(raw, 0, 1, Int32(rows), Int32(G), Int32(H), 1, layerOutput(ws, l - 1), H, p + layout.weightIH(l),
-                      H, 0, ws.xproj.base, G)
+          CLSTM_sgemm(
+            raw, 0, 1, Int32(rows), Int32(G), Int32(H), 1, layerOutput(ws, l - 1), H, p + layout.weightIH(l),
+            H, 0, ws.xproj.base, G)
           xbase = UnsafePointer(ws.xproj.base)
           xindex = nil
         }
@@ -127,8 +138,9 @@ final class LSTMEngine {
         }
       }
       CLSTM_fill_rows(raw, ws.logits.base, Int32(rows), Int32(V), V, p + layout.fcBias, nil)
-      CLSTM_sgemm(raw, 0, 1, Int32(rows), Int32(V), Int32(H), 1, layerOutput(ws, h.layers - 1), H, p + layout.fcWeight,
-                  H, 1, ws.logits.base, V)
+      CLSTM_sgemm(
+        raw, 0, 1, Int32(rows), Int32(V), Int32(H), 1, layerOutput(ws, h.layers - 1), H, p + layout.fcWeight,
+        H, 1, ws.logits.base, V)
     }
   }
 
@@ -138,8 +150,9 @@ final class LSTMEngine {
     var sum = 0.0
     var count = 0
     pool.withRaw { raw in
-      CLSTM_softmax_xent(raw, ws.logits.base, Int32(steps * ws.batch), Int32(hyperparameters.vocabularySize),
-                         ws.targets.base, scale, &sum, &count)
+      CLSTM_softmax_xent(
+        raw, ws.logits.base, Int32(steps * ws.batch), Int32(hyperparameters.vocabularySize),
+        ws.targets.base, scale, &sum, &count)
     }
     return (sum, count)
   }
@@ -149,16 +162,24 @@ final class LSTMEngine {
   func backward(_ ws: Workspace) throws(ComputeError) {
     precondition(ws.training, "backward needs a training workspace")
     prepareBackward()
-    let h = hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, E = h.embeddingSize
-    let B = ws.batch, T = ws.steps, rows = T * B
-    let p = parameters.base, g = gradients.base
+    let h = hyperparameters
+    let H = h.hiddenSize
+    let G = 4 * H
+    let V = h.vocabularySize
+    let E = h.embeddingSize
+    let B = ws.batch
+    let T = ws.steps
+    let rows = T * B
+    let p = parameters.base
+    let g = gradients.base
     try pool.withRaw { raw throws(ComputeError) in
       let top = layerOutput(ws, h.layers - 1)
       // Output layer: dfc = dlogitsᵀ · top, dfc_b = Σ dlogits, dtop = dlogits · fc.
       CLSTM_sgemm(raw, 1, 0, Int32(V), Int32(H), Int32(rows), 1, ws.logits.base, V, top, H, 0, g + layout.fcWeight, H)
       CLSTM_column_sums(raw, ws.logits.base, Int32(rows), Int32(V), V, g + layout.fcBias, 0)
-      CLSTM_sgemm(raw, 0, 0, Int32(rows), Int32(H), Int32(V), 1, ws.logits.base, V, p + layout.fcWeight, H, 0,
-                  ws.dh.base, H)
+      CLSTM_sgemm(
+        raw, 0, 0, Int32(rows), Int32(H), Int32(V), 1, ws.logits.base, V, p + layout.fcWeight, H, 0,
+        ws.dh.base, H)
       for l in stride(from: h.layers - 1, through: 0, by: -1) {
         if !ws.masks.isEmpty { CLSTM_multiply(raw, ws.dh.base, ws.masks[l].base, ws.dh.base, rows * H) }
         // The time loop also sums dz into the bias gradient and, for layer 0, scatters it into the table's.
@@ -169,20 +190,24 @@ final class LSTMEngine {
           tokens: ws.tokens.base, vocab: Int32(V))
         guard CLSTM_layer_backward(raw, &args) == 0 else { throw .outOfMemory(bytes: pool.threads * B * 256) }
         // dW_hh = dzᵀ · [h_0 … h_{T-1}]; both biases get Σ dz.
-        CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(H), Int32(rows), 1, ws.dz.base, G, ws.hs[l].base, H, 0,
-                    g + layout.weightHH(l), H)
+        CLSTM_sgemm(
+          raw, 1, 0, Int32(G), Int32(H), Int32(rows), 1, ws.dz.base, G, ws.hs[l].base, H, 0,
+          g + layout.weightHH(l), H)
         (g + layout.biasHH(l)).update(from: g + layout.biasIH(l), count: G)
         if l > 0 {
           let x = layerOutput(ws, l - 1)
           CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(H), Int32(rows), 1, ws.dz.base, G, x, H, 0, g + layout.weightIH(l), H)
-          CLSTM_sgemm(raw, 0, 0, Int32(rows), Int32(H), Int32(G), 1, ws.dz.base, G, p + layout.weightIH(l), H, 0,
-                      ws.dh.base, H)
+          CLSTM_sgemm(
+            raw, 0, 0, Int32(rows), Int32(H), Int32(G), 1, ws.dz.base, G, p + layout.weightIH(l), H, 0,
+            ws.dh.base, H)
         } else {
           // Layer 0 reads the table: dW_ih0 = dtableᵀ · Emb; dEmb = dtable · W_ih0.
-          CLSTM_sgemm(raw, 1, 0, Int32(G), Int32(E), Int32(V), 1, ws.dtable.base, G, p + layout.embedding, E, 0,
-                      g + layout.weightIH(0), E)
-          CLSTM_sgemm(raw, 0, 0, Int32(V), Int32(E), Int32(G), 1, ws.dtable.base, G, p + layout.weightIH(0), E, 0,
-                      g + layout.embedding, E)
+          CLSTM_sgemm(
+            raw, 1, 0, Int32(G), Int32(E), Int32(V), 1, ws.dtable.base, G, p + layout.embedding, E, 0,
+            g + layout.weightIH(0), E)
+          CLSTM_sgemm(
+            raw, 0, 0, Int32(V), Int32(E), Int32(G), 1, ws.dtable.base, G, p + layout.weightIH(0), E, 0,
+            g + layout.embedding, E)
         }
       }
     }

@@ -35,7 +35,9 @@ final class Workspace {
     self.steps = steps
     self.training = training
     let rows = batch * steps
-    let H = h.hiddenSize, G = 4 * h.hiddenSize, L = h.layers
+    let H = h.hiddenSize
+    let G = 4 * h.hiddenSize
+    let L = h.layers
     let dropout = training && h.dropout > 0
     tokens = Int32Buffer(count: rows)
     targets = Int32Buffer(count: rows)

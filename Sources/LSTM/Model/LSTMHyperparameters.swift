@@ -26,8 +26,10 @@ public struct LSTMHyperparameters: Sendable, Equatable, Hashable, Codable {
   /// BLAS's 32-bit dimensions and strides can address.
   /// - Throws: `ModelConfigurationError`.
   public func validate() throws(ModelConfigurationError) {
-    for (name, value) in [("vocabulary size", vocabularySize), ("embedding size", embeddingSize),
-                          ("hidden size", hiddenSize), ("layers", layers)] where value < 1 {
+    for (name, value) in [
+      ("vocabulary size", vocabularySize), ("embedding size", embeddingSize),
+      ("hidden size", hiddenSize), ("layers", layers),
+    ] where value < 1 {
       throw .nonPositive(name: name, value: value)
     }
     guard dropout >= 0, dropout < 1, dropout.isFinite else { throw .dropoutOutOfRange(dropout) }

@@ -26,7 +26,11 @@ public final class LanguageModel {
   /// - Throws: `SamplingError.compute` when the worker threads cannot start.
   public init(checkpoint: Checkpoint, threads: Int = 2) throws(SamplingError) {
     let p = checkpoint.parameters
-    let h = p.hyperparameters, H = h.hiddenSize, G = 4 * H, V = h.vocabularySize, E = h.embeddingSize
+    let h = p.hyperparameters
+    let H = h.hiddenSize
+    let G = 4 * H
+    let V = h.vocabularySize
+    let E = h.embeddingSize
     vocabulary = checkpoint.vocabulary
     hyperparameters = h
     checkpointStep = checkpoint.step
@@ -48,14 +52,16 @@ public final class LanguageModel {
     let w = weights.base
     pool.withRaw { raw in
       CLSTM_fill_rows(raw, table.base, Int32(V), Int32(G), G, bias[0].base, nil)
-      CLSTM_sgemm(raw, 0, 1, Int32(V), Int32(G), Int32(E), 1, w + layout.embedding, E, w + layout.weightIH(0), E, 1,
-                  table.base, G)
+      CLSTM_sgemm(
+        raw, 0, 1, Int32(V), Int32(G), Int32(E), 1, w + layout.embedding, E, w + layout.weightIH(0), E, 1,
+        table.base, G)
       for l in 0..<h.layers {
         if l == 0 {
           CLSTM_pack_gates(raw, w + layout.weightHH(0), Int32(H), H, nil, 0, 0, Int32(H), packed[0].base)
         } else {
-          CLSTM_pack_gates(raw, w + layout.weightIH(l), Int32(H), H, w + layout.weightHH(l), Int32(H), H, Int32(H),
-                           packed[l].base)
+          CLSTM_pack_gates(
+            raw, w + layout.weightIH(l), Int32(H), H, w + layout.weightHH(l), Int32(H), H, Int32(H),
+            packed[l].base)
         }
       }
       CLSTM_pack_rows(raw, w + layout.fcWeight, Int32(V), Int32(H), H, packedOutput.base)
@@ -70,8 +76,9 @@ public final class LanguageModel {
 
   /// Bytes held by the packed weights.
   public var memoryBytes: Int {
-    4 * (table.count + packed.reduce(0) { $0 + $1.count } + bias.reduce(0) { $0 + $1.count } + packedOutput.count
-         + outputBias.count)
+    4
+      * (table.count + packed.reduce(0) { $0 + $1.count } + bias.reduce(0) { $0 + $1.count } + packedOutput.count
+        + outputBias.count)
   }
 
   /// A sampler running `batch` sequences in parallel (one batched product per layer and step).

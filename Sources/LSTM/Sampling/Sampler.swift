@@ -41,7 +41,8 @@ public final class Sampler {
     probabilities = [Double](repeating: 0, count: h.vocabularySize)
     candidates = [Int32](repeating: 0, count: h.vocabularySize)
     scratch = FloatBuffer(count: model.pool.threads * batch * 64)
-    let H = h.hiddenSize, G = 4 * H
+    let H = h.hiddenSize
+    let G = 4 * H
     for l in 0..<h.layers {
       // Layer 0 gathers its input projection from the table by token; the layers above multiply the new h of the
       // layer below inside the step and read one bias row (every row index 0).
@@ -49,10 +50,11 @@ public final class Sampler {
       let xindex: UnsafePointer<Int32> = l == 0 ? UnsafePointer(tokens.base) : UnsafePointer(zeroIndex.base)
       let input: UnsafePointer<Float>? = l == 0 ? nil : UnsafePointer(hidden[l - 1].base + batch * H)
       let inputSize: Int32 = l == 0 ? 0 : Int32(H)
-      layerSteps.append(CLSTM_LayerForward(
-        steps: 1, batch: Int32(batch), hidden: Int32(H), xproj: xproj, xindex: xindex, ldx: G, bias: nil,
-        input: input, inputSize: inputSize, ldin: H, packed: model.packed[l].base, hs: hidden[l].base,
-        cell: cell[l].base, gates: nil, cells: nil))
+      layerSteps.append(
+        CLSTM_LayerForward(
+          steps: 1, batch: Int32(batch), hidden: Int32(H), xproj: xproj, xindex: xindex, ldx: G, bias: nil,
+          input: input, inputSize: inputSize, ldin: H, packed: model.packed[l].base, hs: hidden[l].base,
+          cell: cell[l].base, gates: nil, cells: nil))
     }
   }
 
@@ -73,12 +75,15 @@ public final class Sampler {
   }
 
   private func step() throws(SamplingError) {
-    let h = model.hyperparameters, H = h.hiddenSize, B = batch
+    let h = model.hyperparameters
+    let H = h.hiddenSize
+    let B = batch
     let count = Int32(layerSteps.count)
     model.pool.withRaw { raw in
       layerSteps.withUnsafeBufferPointer { steps in
-        CLSTM_forward_chain(raw, steps.baseAddress, count, Int32(h.vocabularySize), model.packedOutput.base,
-                            model.outputBias.base, logitBuffer.base, h.vocabularySize, scratch.base)
+        CLSTM_forward_chain(
+          raw, steps.baseAddress, count, Int32(h.vocabularySize), model.packedOutput.base,
+          model.outputBias.base, logitBuffer.base, h.vocabularySize, scratch.base)
       }
     }
     // The new state becomes the current one.

@@ -60,15 +60,18 @@ public enum Adam {
   }
 
   /// Applies one step to every parameter of `engine` from its gradients, multiplied by `gradScale` (clipping).
-  static func update(_ engine: LSTMEngine, state: inout AdamState, learningRate: Float, options o: AdamOptions,
-                     gradScale: Float) {
+  static func update(
+    _ engine: LSTMEngine, state: inout AdamState, learningRate: Float, options o: AdamOptions,
+    gradScale: Float
+  ) {
     state.step += 1
     let count = engine.parameters.count
     state.m.withUnsafeMutableBufferPointer { m in
       state.v.withUnsafeMutableBufferPointer { v in
         engine.pool.withRaw { raw in
-          CLSTM_adam(raw, engine.parameters.base, engine.gradients.base, m.baseAddress, v.baseAddress, count,
-                     learningRate, o.beta1, o.beta2, o.epsilon, o.weightDecay, gradScale, state.step)
+          CLSTM_adam(
+            raw, engine.parameters.base, engine.gradients.base, m.baseAddress, v.baseAddress, count,
+            learningRate, o.beta1, o.beta2, o.epsilon, o.weightDecay, gradScale, state.step)
         }
       }
     }

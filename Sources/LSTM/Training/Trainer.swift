@@ -27,8 +27,9 @@ public final class Trainer {
   /// - Throws: `TrainingError` for invalid options, data that does not fit the model, or no compute threads.
   public init(parameters: LSTMParameters, data: TrainingData, options: TrainingOptions) throws(TrainingError) {
     try options.validate()
-    try data.validate(sequenceLength: options.sequenceLength,
-                      vocabularySize: parameters.hyperparameters.vocabularySize)
+    try data.validate(
+      sequenceLength: options.sequenceLength,
+      vocabularySize: parameters.hyperparameters.vocabularySize)
     self.options = options
     self.data = data
     self.hyperparameters = parameters.hyperparameters
@@ -37,34 +38,41 @@ public final class Trainer {
     } catch {
       throw .compute(error)
     }
-    workspace = Workspace(hyperparameters: parameters.hyperparameters, batch: options.batchSize,
-                          steps: options.sequenceLength, training: true)
-    sampler = WindowSampler(seed: options.seed, carry: options.carryState, batch: options.batchSize,
-                            steps: options.sequenceLength)
+    workspace = Workspace(
+      hyperparameters: parameters.hyperparameters, batch: options.batchSize,
+      steps: options.sequenceLength, training: true)
+    sampler = WindowSampler(
+      seed: options.seed, carry: options.carryState, batch: options.batchSize,
+      steps: options.sequenceLength)
     adam = AdamState(count: parameters.values.count)
     step = 0
   }
 
   /// A trainer continuing a saved run exactly: weights from `checkpoint`, everything else from `state`.
   /// - Throws: `TrainingError.resumeMismatch` when the state does not fit the options (batch size, state carrying).
-  public convenience init(resuming checkpoint: Checkpoint, state: TrainerState, data: TrainingData,
-                          options: TrainingOptions) throws(TrainingError) {
+  public convenience init(
+    resuming checkpoint: Checkpoint, state: TrainerState, data: TrainingData,
+    options: TrainingOptions
+  ) throws(TrainingError) {
     try self.init(parameters: checkpoint.parameters, data: data, options: options)
     if !checkpoint.corpusFingerprints.isEmpty, !data.corpusFingerprints.isEmpty,
       checkpoint.corpusFingerprints != data.corpusFingerprints
     {
-      throw .resumeMismatch(reason: "the corpora differ from the ones the run was trained on (fingerprints "
-                              + "\(checkpoint.corpusFingerprints.map { String($0.prefix(12)) }) vs "
-                              + "\(data.corpusFingerprints.map { String($0.prefix(12)) }))")
+      throw .resumeMismatch(
+        reason: "the corpora differ from the ones the run was trained on (fingerprints "
+          + "\(checkpoint.corpusFingerprints.map { String($0.prefix(12)) }) vs "
+          + "\(data.corpusFingerprints.map { String($0.prefix(12)) }))")
     }
     if options.carryState {
-      let B = options.batchSize, H = hyperparameters.hiddenSize
+      let B = options.batchSize
+      let H = hyperparameters.hiddenSize
       guard state.cursors.count == B || state.cursors.isEmpty,
         state.carriedHidden.count == hyperparameters.layers || state.step == 0,
         state.carriedHidden.allSatisfy({ $0.count == B * H })
       else {
-        throw .resumeMismatch(reason: "the saved state was made with another batch size or without "
-                                + "training.carry_state; resume with the run's settings")
+        throw .resumeMismatch(
+          reason: "the saved state was made with another batch size or without "
+            + "training.carry_state; resume with the run's settings")
       }
     } else if !state.cursors.isEmpty {
       throw .resumeMismatch(reason: "the run carried state across windows; set training.carry_state: true")
@@ -101,9 +109,10 @@ public final class Trainer {
 
   /// The current weights as a checkpoint (validation result included when it was measured at this step).
   public func checkpoint(extra: [String: String] = [:]) -> Checkpoint {
-    Checkpoint(parameters: parameters, vocabulary: data.vocabulary, step: step,
-               validationBPC: lastValidation?.step == step ? lastValidation?.bpc : nil,
-               corpusFingerprints: data.corpusFingerprints, extra: extra)
+    Checkpoint(
+      parameters: parameters, vocabulary: data.vocabulary, step: step,
+      validationBPC: lastValidation?.step == step ? lastValidation?.bpc : nil,
+      corpusFingerprints: data.corpusFingerprints, extra: extra)
   }
 
   /// Bytes of activations and optimizer state held for training (parameters, gradients, Adam moments, packed
@@ -121,7 +130,8 @@ public final class Trainer {
   /// - Throws: `TrainingError.nonFiniteLoss` (the weights are left unchanged).
   @discardableResult
   public func trainStep() throws(TrainingError) -> (loss: Double, gradientNorm: Double, learningRate: Double) {
-    let T = options.sequenceLength, B = options.batchSize
+    let T = options.sequenceLength
+    let B = options.batchSize
     let reset = data.trainTokens.withUnsafeBufferPointer { sampler.next(from: $0, into: workspace) }
     if options.carryState {
       for b in reset { workspace.resetState(row: b) }
@@ -151,11 +161,15 @@ public final class Trainer {
   /// - Returns: bits per character, nats per character and the number of characters scored.
   /// - Throws: `TrainingError.compute` when kernel scratch memory cannot be allocated.
   public func evaluate() throws(TrainingError) -> (bitsPerCharacter: Double, loss: Double, characters: Int) {
-    let B = options.validationBatch, chunk = 128
-    let ws = evaluationWorkspace
+    let B = options.validationBatch
+    let chunk = 128
+    let ws =
+      evaluationWorkspace
       ?? Workspace(hyperparameters: hyperparameters, batch: B, steps: chunk, training: false)
     evaluationWorkspace = ws
-    let order = data.validationSequences.indices.sorted { data.validationSequences[$0].count < data.validationSequences[$1].count }
+    let order = data.validationSequences.indices.sorted {
+      data.validationSequences[$0].count < data.validationSequences[$1].count
+    }
     var total = 0.0
     var characters = 0
     for groupStart in stride(from: 0, to: order.count, by: B) {
@@ -222,9 +236,11 @@ public final class Trainer {
         validationsWithoutImprovement += 1
       }
       lastValidation = (result.bitsPerCharacter, step)
-      onEvent(.validation(ValidationResult(
-        step: step, bitsPerCharacter: result.bitsPerCharacter, loss: result.loss, characters: result.characters,
-        seconds: seconds(clock.now - began), improved: improved)))
+      onEvent(
+        .validation(
+          ValidationResult(
+            step: step, bitsPerCharacter: result.bitsPerCharacter, loss: result.loss, characters: result.characters,
+            seconds: seconds(clock.now - began), improved: improved)))
       if improved, let run {
         do { try run.saveBest(checkpoint(extra: extra)) } catch { throw .checkpoint(error) }
         onEvent(.checkpointSaved(path: run.bestPath, step: step, best: true))
@@ -261,9 +277,11 @@ public final class Trainer {
       let now = seconds(clock.now - start)
       var progress = Double(step) / Double(max(1, options.maxSteps))
       if let budget = options.timeBudget { progress = max(progress, now / budget) }
-      onEvent(.step(TrainingStep(
-        step: step, loss: result.loss, learningRate: result.learningRate, gradientNorm: result.gradientNorm,
-        tokensPerSecond: recentRate, elapsed: now, progress: min(1, progress))))
+      onEvent(
+        .step(
+          TrainingStep(
+            step: step, loss: result.loss, learningRate: result.learningRate, gradientNorm: result.gradientNorm,
+            tokensPerSecond: recentRate, elapsed: now, progress: min(1, progress))))
       if options.evaluateEvery > 0, step % options.evaluateEvery == 0 {
         if try validate() {
           reason = .earlyStopping

@@ -20,9 +20,11 @@ public struct TrainerState: Sendable, Equatable {
   public var lastValidationBPC: Double?
   public var lastValidationStep: Int?
 
-  public init(step: Int, adam: AdamState, samplerState: UInt64, cursors: [Int], carriedHidden: [[Float]],
-              carriedCell: [[Float]], bestValidationBPC: Double?, bestStep: Int?, validationsWithoutImprovement: Int,
-              lastValidationBPC: Double? = nil, lastValidationStep: Int? = nil) {
+  public init(
+    step: Int, adam: AdamState, samplerState: UInt64, cursors: [Int], carriedHidden: [[Float]],
+    carriedCell: [[Float]], bestValidationBPC: Double?, bestStep: Int?, validationsWithoutImprovement: Int,
+    lastValidationBPC: Double? = nil, lastValidationStep: Int? = nil
+  ) {
     self.step = step
     self.adam = adam
     self.samplerState = samplerState

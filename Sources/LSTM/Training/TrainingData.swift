@@ -9,8 +9,10 @@ public struct TrainingData: Sendable {
   /// SHA-256 fingerprints of the corpora (recorded in checkpoints).
   public var corpusFingerprints: [String]
 
-  public init(vocabulary: Vocabulary, trainTokens: [Int32], validationSequences: [[Int32]],
-              corpusFingerprints: [String] = []) {
+  public init(
+    vocabulary: Vocabulary, trainTokens: [Int32], validationSequences: [[Int32]],
+    corpusFingerprints: [String] = []
+  ) {
     self.vocabulary = vocabulary
     self.trainTokens = trainTokens
     self.validationSequences = validationSequences
@@ -42,8 +44,9 @@ public struct TrainingData: Sendable {
     }
     // Every validation scalar is in the vocabulary: it was built from all tunes.
     let sequences = validation.compactMap { try? vocabulary.encode($0 + "\n\n") }
-    return TrainingData(vocabulary: vocabulary, trainTokens: stream.tokens, validationSequences: sequences,
-                        corpusFingerprints: corpora.map(\.corpus.fingerprint))
+    return TrainingData(
+      vocabulary: vocabulary, trainTokens: stream.tokens, validationSequences: sequences,
+      corpusFingerprints: corpora.map(\.corpus.fingerprint))
   }
 
   /// Characters scored by one validation pass.

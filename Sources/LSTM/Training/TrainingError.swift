@@ -25,7 +25,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case .invalidOption(let name, let value, let expected):
       return "error: training option \(name) = \(value) is invalid: expected \(expected)"
     case .emptyTrainingData:
-      return "error: the training corpus is empty after the validation split; add tunes or lower data.validation_fraction"
+      return
+        "error: the training corpus is empty after the validation split; add tunes or lower data.validation_fraction"
     case .trainingDataTooShort(let tokens, let needed):
       return "error: the training text has \(tokens) characters but one window needs \(needed); "
         + "use a larger corpus or a smaller training.sequence_length"

@@ -54,8 +54,9 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
       throw .invalidOption(name: "validation_batch", value: "\(validationBatch)", expected: "at least 1")
     }
     if batchSize * sequenceLength > 1 << 24 {
-      throw .invalidOption(name: "batch_size × sequence_length", value: "\(batchSize * sequenceLength)",
-                           expected: "at most 16777216 tokens per step")
+      throw .invalidOption(
+        name: "batch_size × sequence_length", value: "\(batchSize * sequenceLength)",
+        expected: "at most 16777216 tokens per step")
     }
   }
 }

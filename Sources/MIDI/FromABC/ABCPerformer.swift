@@ -51,6 +51,12 @@ public struct ABCPerformer: Sendable {
           let length = Self.duration(segments[0][k])
           if length > .zero { items.append(.sound(Sound(advance: length, tones: [], location: tune.location))) }
         }
+        if items.count > Self.maxPlayedItems {
+          warnings.append(
+            PerformanceWarning(.parts, "the unfolded tune is too long (over \(Self.maxPlayedItems) events in a voice); cut short"))
+          items.removeSubrange(Self.maxPlayedItems...)
+          break
+        }
       }
       played.append(items)
     }
@@ -142,6 +148,9 @@ public struct ABCPerformer: Sendable {
   }
 
   // MARK: - Helpers
+
+  /// A voice is cut short after this many played events (hostile `P:` expressions, `::::::|` chains).
+  static let maxPlayedItems = 2_000_000
 
   static func duration(_ items: [PlayedItem]) -> NoteLength {
     var t = NoteLength.zero

@@ -79,7 +79,8 @@ struct Accompanist {
     if case .some(.none) = meter {
       self.meter = (4, 4)
     } else {
-      self.meter = meter?.timeSignature ?? (4, 4)
+      let ts = meter?.timeSignature ?? (4, 4)
+      self.meter = (min(1024, max(1, ts.numerator)), min(1024, max(1, ts.denominator)))
     }
     if let p = Self.defaultPattern(self.meter) {
       setPattern(p)

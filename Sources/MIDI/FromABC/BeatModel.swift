@@ -47,9 +47,9 @@ struct BeatModel {
       ts = (4, 4)
       checksBars = true
     }
-    barSize = max(1, ts.numerator)
+    barSize = min(4096, max(1, ts.numerator))
     stride = barSize % 3 == 0 ? 3 : (barSize % 2 == 0 ? 2 : barSize)
-    let d = max(1, ts.denominator)
+    let d = min(4096, max(1, ts.denominator))
     unitsPerWhole = d > 4 ? NoteLength(4 * (d / 4)) : NoteLength(4, max(1, 4 / d))
   }
 

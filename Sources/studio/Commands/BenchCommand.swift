@@ -101,8 +101,10 @@ struct BenchLSTMCommand: ParsableCommand {
 
   /// Runs one preset in a fresh process (so its peak RSS is its own) and passes its output through.
   private func runChild(preset name: String) throws {
-    var arguments = ["bench", "lstm", "--preset", name, "--threads", "\(threads)", "--sample-tokens",
-                     "\(sampleTokens)", "--batched-sample", "\(batchedSample)"]
+    var arguments = [
+      "bench", "lstm", "--preset", name, "--threads", "\(threads)", "--sample-tokens",
+      "\(sampleTokens)", "--batched-sample", "\(batchedSample)",
+    ]
     if let steps { arguments += ["--steps", "\(steps)"] }
     if let corpus { arguments += ["--corpus", corpus] }
     if let config = global.config { arguments += ["--config", config] }

@@ -87,7 +87,10 @@ struct CorpusCommand: ParsableCommand {
   struct Split: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Split a corpus into training and validation files (by whole tune).",
-      discussion: "Writes <stem>.train.abc and <stem>.val.abc next to PATH (or in --out-dir).")
+      discussion: """
+        Writes <stem>.train.abc and <stem>.val.abc next to PATH (or in --out-dir). Split each corpus before merging \
+        with weights above 1: copies of one tune would otherwise land on both sides.
+        """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The corpus (file or directory).", valueName: "path")) var path: String
     @Option(help: ArgumentHelp("Share of tunes held out for validation (0…1).", valueName: "fraction"))

@@ -31,8 +31,11 @@ struct TrainCommand: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(name: .customLong("corpus"), help: ArgumentHelp("ABC file or directory (repeat for several corpora).",
-                                                          valueName: "path"))
+  @Option(
+    name: .customLong("corpus"),
+    help: ArgumentHelp(
+      "ABC file or directory (repeat for several corpora).",
+      valueName: "path"))
   var corpora: [String] = []
 
   @Option(help: ArgumentHelp("Mixing weight per corpus, comma-separated (e.g. 1,2).", valueName: "w1,w2,..."))
@@ -106,7 +109,9 @@ private struct TrainingPlan {
     guard weights.count == corpusPaths.count else {
       throw StudioFailure("\(weights.count) weights for \(corpusPaths.count) corpora; give one weight per --corpus")
     }
-    name = c.name ?? corpusPaths.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
+    name =
+      c.name
+      ?? corpusPaths.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
       .joined(separator: "-")
     seed = UInt64(bitPattern: Int64(c.seed ?? config.training.seed))
     resume = c.resume
@@ -158,8 +163,9 @@ private struct TrainingPlan {
     }
     let method: SplitMethod = config.data.split == "random" ? .seededRandom : .everyTenth
     do {
-      return try TrainingData.make(corpora: corpora, validationFraction: config.data.validationFraction,
-                                   splitMethod: method, seed: UInt64(bitPattern: Int64(config.data.seed)))
+      return try TrainingData.make(
+        corpora: corpora, validationFraction: config.data.validationFraction,
+        splitMethod: method, seed: UInt64(bitPattern: Int64(config.data.seed)))
     } catch {
       throw StudioFailure(cleaned(error.description), exitCode: 1)
     }
@@ -172,15 +178,17 @@ private struct TrainingPlan {
     let trainer: Trainer
     if resume {
       guard run.hasCheckpoint else {
-        throw StudioFailure("nothing to resume in \(runDirectory) (no checkpoint.safetensors and "
-                              + "trainer-state.safetensors); start without --resume")
+        throw StudioFailure(
+          "nothing to resume in \(runDirectory) (no checkpoint.safetensors and "
+            + "trainer-state.safetensors); start without --resume")
       }
       let saved = try wrap { try run.loadForResume() }
       trainer = try wrap { try Trainer(resuming: saved.checkpoint, state: saved.state, data: data, options: options) }
     } else {
       if run.hasCheckpoint {
-        throw StudioFailure("\(runDirectory) already holds a run; pass --resume to continue it or --name to start "
-                              + "another")
+        throw StudioFailure(
+          "\(runDirectory) already holds a run; pass --resume to continue it or --name to start "
+            + "another")
       }
       let m = config.model
       let hyperparameters = LSTMHyperparameters(
@@ -191,38 +199,48 @@ private struct TrainingPlan {
       trainer = try wrap { try Trainer(parameters: parameters, data: data, options: options) }
     }
     let h = trainer.hyperparameters
-    printError("train \(name): \(data.trainTokens.count) training characters, "
-               + "\(data.validationSequences.count) validation tunes, vocabulary \(data.vocabulary.count); "
-               + "model E=\(h.embeddingSize) H=\(h.hiddenSize) L=\(h.layers) (\(h.parameterCount) parameters); "
-               + "B=\(options.batchSize) T=\(options.sequenceLength), \(options.threads) threads, "
-               + "OpenBLAS \(OpenBLASKernel.coreName)" + (resume ? "; resuming at step \(trainer.step)" : ""))
+    printError(
+      "train \(name): \(data.trainTokens.count) training characters, "
+        + "\(data.validationSequences.count) validation tunes, vocabulary \(data.vocabulary.count); "
+        + "model E=\(h.embeddingSize) H=\(h.hiddenSize) L=\(h.layers) (\(h.parameterCount) parameters); "
+        + "B=\(options.batchSize) T=\(options.sequenceLength), \(options.threads) threads, "
+        + "OpenBLAS \(OpenBLASKernel.coreName)" + (resume ? "; resuming at step \(trainer.step)" : ""))
 
     let tracking = config.tracking
     let tracker = try wrap {
-      try RunTracker(directory: runDirectory, runName: name, options: .init(
-        jsonLines: tracking.jsonl, tensorBoard: tracking.tensorboard, resumeFromStep: resume ? trainer.step : nil))
+      try RunTracker(
+        directory: runDirectory, runName: name,
+        options: .init(
+          jsonLines: tracking.jsonl, tensorBoard: tracking.tensorboard, resumeFromStep: resume ? trainer.step : nil))
     }
     let interrupt = InterruptFlag()
-    let bar = options.timeBudget == nil
+    let bar =
+      options.timeBudget == nil
       ? ProgressBar(total: options.maxSteps, label: "train")
       : ProgressBar(total: 1000, label: "train")
     var lastValidation: Double?
     var trackingError: (any Error)?
     let summary = try wrap {
-      try trainer.train(run: run, extra: ["created_by": "studio \(StudioVersion.string)"],
-                        shouldStop: { interrupt.isSet }) { event in
+      try trainer.train(
+        run: run, extra: ["created_by": "studio \(StudioVersion.string)"],
+        shouldStop: { interrupt.isSet }
+      ) { event in
         switch event {
         case .step(let s):
-          let detail = "loss \(format(s.loss / M_LN2, 3)) bpc"
+          let detail =
+            "loss \(format(s.loss / M_LN2, 3)) bpc"
             + (lastValidation.map { " val \(format($0, 3))" } ?? "") + " \(formatRate(s.tokensPerSecond)) tok/s"
-          bar.update(completed: options.timeBudget == nil ? s.step : Int(s.progress * 1000),
-                     detail: options.timeBudget == nil ? detail : "step \(s.step) " + detail)
+          bar.update(
+            completed: options.timeBudget == nil ? s.step : Int(s.progress * 1000),
+            detail: options.timeBudget == nil ? detail : "step \(s.step) " + detail)
           if s.step % tracking.logEvery == 0 {
             do {
-              try tracker.log(step: s.step, scalars: [
-                RunTracker.Metric.trainLoss: s.loss, RunTracker.Metric.learningRate: s.learningRate,
-                RunTracker.Metric.tokensPerSecond: s.tokensPerSecond, RunTracker.Metric.gradientNorm: s.gradientNorm,
-              ])
+              try tracker.log(
+                step: s.step,
+                scalars: [
+                  RunTracker.Metric.trainLoss: s.loss, RunTracker.Metric.learningRate: s.learningRate,
+                  RunTracker.Metric.tokensPerSecond: s.tokensPerSecond, RunTracker.Metric.gradientNorm: s.gradientNorm,
+                ])
             } catch { trackingError = error }
           }
         case .validation(let v):
@@ -231,8 +249,9 @@ private struct TrainingPlan {
             try tracker.log(step: v.step, scalars: [RunTracker.Metric.validationBitsPerChar: v.bitsPerCharacter])
           } catch { trackingError = error }
           if verbose || !Terminal.isStderrTTY {
-            printError("step \(v.step): validation \(format(v.bitsPerCharacter, 4)) bits/char"
-                       + (v.improved ? " (best)" : ""))
+            printError(
+              "step \(v.step): validation \(format(v.bitsPerCharacter, 4)) bits/char"
+                + (v.improved ? " (best)" : ""))
           }
         case .checkpointSaved(let path, let step, _):
           if verbose { printError("step \(step): saved \(path)") }
@@ -255,9 +274,11 @@ private struct TrainingPlan {
     try wrap { try best.write(to: modelPath, dtype: dtype) }
     try AtomicWriter.write(Array(shippedConfig(best: best).utf8), to: modelDirectory + "/config.yaml")
 
-    let bestText = summary.bestValidationBPC.map { "\(format($0, 4)) bits/char at step \(summary.bestStep ?? 0)" }
+    let bestText =
+      summary.bestValidationBPC.map { "\(format($0, 4)) bits/char at step \(summary.bestStep ?? 0)" }
       ?? "not measured"
-    print("""
+    print(
+      """
       \(name): \(summary.stepsDone) steps (\(summary.stepsThisRun) this run, stopped by \(summary.reason.rawValue)) \
       in \(ProgressBar.clock(summary.elapsed)), \(formatRate(summary.tokensPerSecond)) tok/s
       best validation: \(bestText)
@@ -269,7 +290,8 @@ private struct TrainingPlan {
 
   /// `models/NAME/config.yaml`: the settings that reproduce this model (`studio train --config …`).
   func shippedConfig(best: Checkpoint) -> String {
-    let h = best.hyperparameters, t = config.training
+    let h = best.hyperparameters
+    let t = config.training
     func quoted(_ s: String) -> String {
       "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
@@ -351,7 +373,9 @@ func parseDuration(_ text: String) throws -> Double {
 
 private func format(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
 
-private func formatRate(_ x: Double) -> String { x >= 1000 ? String(format: "%.1fk", x / 1000) : String(format: "%.0f", x) }
+private func formatRate(_ x: Double) -> String {
+  x >= 1000 ? String(format: "%.1fk", x / 1000) : String(format: "%.0f", x)
+}
 
 /// Ctrl-C handling for a long job: the first SIGINT sets the flag (the training loop saves a checkpoint and stops at
 /// the next step boundary); a second one terminates at once.

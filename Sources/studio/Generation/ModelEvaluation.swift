@@ -39,8 +39,11 @@ struct ModelEvaluation: Codable, Sendable {
     /// Median and longest shared run of the music.
     var medianLongestRun: Int
     var maximumLongestRun: Int
-    /// Median longest run over the whole text, header included (headers repeat corpus conventions).
+    /// Median longest run over the whole text, header included (headers repeat corpus conventions such as
+    /// `Z: id:dc-reel-…` / `M:C|` / `L:1/8` / `K:D Major`, so this is reported for information only).
     var medianLongestRunWholeText: Int
+    /// Share of samples whose whole text (header included) shares no run of `threshold` characters.
+    var shareNovelWholeText: Double
     /// The sample with the longest shared run: its title, the run, and the training tune it occurs in.
     var mostCopied: Example?
 
@@ -96,7 +99,7 @@ struct ModelEvaluation: Codable, Sendable {
           + "music with the \(novelty.trainingTunes) training tunes (\(percent(novelty.shareNovel)); "
           + "\(mark(novelty.meetsTarget)) the ≥\(percent(Self.noveltyTarget)) target); longest shared run: median "
           + "\(novelty.medianLongestRun), max \(novelty.maximumLongestRun) (whole text incl. header: median "
-          + "\(novelty.medianLongestRunWholeText))")
+          + "\(novelty.medianLongestRunWholeText), novel \(percent(novelty.shareNovelWholeText)))")
       if let example = novelty.mostCopied {
         let shown = example.run.replacingOccurrences(of: "\n", with: "⏎")
         lines.append(

@@ -57,7 +57,10 @@ enum ModelEvaluator {
     return ModelEvaluation.Novelty(
       samples: samples.count, trainingTunes: training.count, threshold: ModelEvaluation.noveltyThreshold, novel: novel,
       shareNovel: share, meetsTarget: share >= ModelEvaluation.noveltyTarget, medianLongestRun: median(runs),
-      maximumLongestRun: runs.max() ?? 0, medianLongestRunWholeText: median(wholeRuns), mostCopied: example)
+      maximumLongestRun: runs.max() ?? 0, medianLongestRunWholeText: median(wholeRuns),
+      shareNovelWholeText: samples.isEmpty
+        ? 0 : Double(wholeRuns.filter { $0 < ModelEvaluation.noveltyThreshold }.count) / Double(samples.count),
+      mostCopied: example)
   }
 
   /// Bits per character of `model` on `tunes`, each scored as `tune + "\n\n"` from a zero state with every character
