@@ -2,7 +2,11 @@
 # Benchmark `studio convert --out-dir` against `abc2midi` on the same corpus files in the same run: irish.abc and
 # every file of nottingham/, one MIDI file per tune. Reports wall time, CPU time (user + system) and the largest
 # resident set of any single conversion, best of RUNS runs, plus studio's peak memory per input file (memory must
-# stay flat as files grow: each file is parsed once and its tunes are performed and written one at a time).
+# stay flat as files grow: each tune is cut out, parsed, performed and written on its own).
+#
+# abc2midi is measured twice: on each corpus file (it names its output by X: number, so tunes sharing a number
+# overwrite each other and irish.abc yields fewer files than tunes), and on one file per tune (1838 runs), which is
+# what it takes to get one MIDI file per tune from abc2midi.
 #
 # Usage: scripts/bench-convert.sh            (builds studio in release mode first)
 #        STUDIO=/path/to/studio RUNS=5 scripts/bench-convert.sh
@@ -56,8 +60,32 @@ measure() {
   tail -n 1 "$work/time.txt"
 }
 
+# abc2midi once per tune: the corpus cut into one .abc file per tune (not timed), then one timed loop.
+split_tunes() {
+  local dir="$work/tunes"
+  rm -rf "$dir" && mkdir -p "$dir"
+  for input in "${inputs[@]}"; do
+    awk -v stem="$dir/$(basename "$input" .abc)" \
+      '/^X:/ { n++; file = sprintf("%s-%04d.abc", stem, n) } file != "" { print > file }' "$input"
+  done
+}
+
+per_tune_pass() {
+  local out="$work/abc2midi-tunes-out"
+  rm -rf "$out" && mkdir -p "$out"
+  local line
+  line=$(cd "$out" && measure bash -c 'for f in "$1"/*.abc; do abc2midi "$f" -o "$(basename "$f" .abc).mid" -silent; done' \
+    _ "$work/tunes")
+  read -r w u s m <<<"$line"
+  echo "$w $(awk -v a="$u" -v b="$s" 'BEGIN { print a + b }') $m $(find "$out" -name '*.mid' | wc -l)"
+}
+
 # One pass of a tool over every input into a fresh directory: "wall cpu maxrss_kb files".
 pass() {
+  if [ "$1" = abc2midi-tunes ]; then
+    per_tune_pass
+    return
+  fi
   local tool=$1 out="$work/$1-out"
   rm -rf "$out" && mkdir -p "$out"
   local wall=0 cpu=0 rss=0 line
@@ -70,8 +98,10 @@ pass() {
       line=$(cd "$out" && measure abc2midi "$stem.abc" -silent)
       rm -f "$out/$stem.abc"
     else
-      line=$(measure "$STUDIO" convert "$input" --out-dir "$out/$stem")
+      # Run from the output directory so no ./config.yaml is picked up.
+      line=$(cd "$out" && measure "$STUDIO" convert "$input" --out-dir "$out/$stem")
     fi
+    if [ -z "$line" ]; then exit 2; fi
     read -r w u s m <<<"$line"
     wall=$(awk -v a="$wall" -v b="$w" 'BEGIN { print a + b }')
     cpu=$(awk -v a="$cpu" -v b="$u" -v c="$s" 'BEGIN { print a + b + c }')
@@ -98,14 +128,19 @@ best() {  # best of $runs passes of tool $1 (least wall time)
 }
 
 echo "corpus: ${#inputs[@]} files, $tunes tunes, $bytes bytes (irish.abc + nottingham/); best of $runs runs"
+split_tunes
 read -r a_wall a_cpu a_rss a_files <<<"$(best abc2midi)"
+read -r t_wall t_cpu t_rss t_files <<<"$(best abc2midi-tunes)"
 read -r s_wall s_cpu s_rss s_files <<<"$(best studio)"
-printf '%-10s %10s %10s %14s %14s\n' tool "wall (s)" "cpu (s)" "max RSS (MB)" "MIDI files"
-printf '%-10s %10.3f %10.3f %14.1f %14d\n' abc2midi "$a_wall" "$a_cpu" "$(awk -v r="$a_rss" 'BEGIN { print r / 1024 }')" "$a_files"
-printf '%-10s %10.3f %10.3f %14.1f %14d\n' studio "$s_wall" "$s_cpu" "$(awk -v r="$s_rss" 'BEGIN { print r / 1024 }')" "$s_files"
-awk -v aw="$a_wall" -v sw="$s_wall" -v ac="$a_cpu" -v sc="$s_cpu" \
-  'BEGIN { printf "speed-up of studio over abc2midi: wall %.2fx, cpu %.2fx\n", aw / sw, (sc > 0 ? ac / sc : 0) }'
-echo "(abc2midi names files by X: number, so irish.abc's repeated numbers overwrite each other: fewer files)"
+row() { printf '%-24s %10.3f %10.3f %14.1f %12d\n' "$1" "$2" "$3" "$(awk -v r="$4" 'BEGIN { print r / 1024 }')" "$5"; }
+printf '%-24s %10s %10s %14s %12s\n' run "wall (s)" "cpu (s)" "max RSS (MB)" "MIDI files"
+row "abc2midi, per file" "$a_wall" "$a_cpu" "$a_rss" "$a_files"
+row "abc2midi, per tune" "$t_wall" "$t_cpu" "$t_rss" "$t_files"
+row "studio convert --out-dir" "$s_wall" "$s_cpu" "$s_rss" "$s_files"
+speedup() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
+echo "studio speed-up (wall / cpu): vs abc2midi per file $(speedup "$a_wall" "$s_wall") / $(speedup "$a_cpu" "$s_cpu"); \
+vs abc2midi per tune $(speedup "$t_wall" "$s_wall") / $(speedup "$t_cpu" "$s_cpu")"
+echo "(abc2midi per file names its output by X: number: tunes sharing a number overwrite each other)"
 echo "studio peak memory per input (bytes of ABC → max RSS):"
 sort -k2 -n "$work/studio-rss-best.txt" | while read -r stem size rss; do
   printf '  %-12s %8d bytes  %6.1f MB\n' "$stem" "$size" "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')"

@@ -132,6 +132,17 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.mid").path))
   }
 
+  @Test func abc2midiFlagReproducesAbc2midisRepeats() throws {
+    let dir = try Self.fixture("X:1\nT:Session\nM:2/4\nL:1/4\nK:C\nC D|1 E F:|2 G A|]B c:|\n")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    guard let standard = try Self.run(["convert", "set.abc", "-o", "standard.mid"], in: dir),
+      let compatible = try Self.run(["convert", "set.abc", "-o", "abc2midi.mid", "--abc2midi"], in: dir)
+    else { return }
+    #expect(standard.status == 0 && compatible.status == 0)
+    #expect(try MIDIFile.read(path: dir.appendingPathComponent("standard.mid").path).notes().count == 12)
+    #expect(try MIDIFile.read(path: dir.appendingPathComponent("abc2midi.mid").path).notes().count == 14)
+  }
+
   @Test func existingFileIsReplacedWholeAndNoTemporaryFileRemains() throws {
     let dir = try Self.fixture()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -105,6 +105,22 @@ import Testing
     #expect(lines.contains { $0.hasPrefix("tie.abc:5:1: warning[performer.tie]: ") })
   }
 
+  @Test func tunesAreReadOneByOneWithTheFileHeaderAndWholeFileLocations() throws {
+    // F-04: the file header's settings hold for every tune; messages point into the whole file.
+    let text = "%abc\nL:1/4\n%%MIDI transpose 12\n\nX:1\nT:a\nK:C\nC|\n\nX:2\nT:b\nK:C\nC-D|\n"
+    let tunes = ABCToMIDI.sequences(fromABCText: text)
+    #expect(tunes.map(\.info.ordinal) == [0, 1])
+    #expect(tunes.map(\.info.location.line) == [5, 10])
+    #expect(tunes[1].messages(path: "f.abc").contains { $0.hasPrefix("f.abc:13:1: warning[performer.tie]") })
+    #expect(tunes[0].sequence.notes().map(\.pitch.int) == [72])
+    #expect(tunes[0].sequence.notes().map(\.durationTicks) == [480])
+    #expect(ABCToMIDI.referenceNumbers(inABCBytes: Array(text.utf8)) == [1, 2])
+    // The same tune picked alone gives the same result.
+    let second = try ABCToMIDI.sequence(fromABCText: text, path: "f.abc", tune: .referenceNumber(2))
+    #expect(second.sequence.notes() == tunes[1].sequence.notes())
+    #expect(second.messages(path: "f.abc") == tunes[1].messages(path: "f.abc"))
+  }
+
   @Test func optionsShapeTheSequence() throws {
     var options = PerformanceOptions()
     options.ppq = 96

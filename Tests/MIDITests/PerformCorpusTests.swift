@@ -6,6 +6,39 @@ import Testing
 /// The performer on rough real-world input: the LotRO-style pop corpus (`../shared/corpora/pop`, polyphonic,
 /// unequal chord notes, rests in chords, legacy tempos), sampled, must play without trapping and give sane MIDI.
 @Suite(.tags(.corpus)) struct PerformCorpusTests {
+  @Test func tuneByTuneReadingMatchesWholeFileParsing() throws {
+    // `ABCToMIDI.forEachTune` parses each tune on its own (flat memory); it must play exactly what parsing the whole
+    // file gives, tune for tune.
+    guard let corpora = TestPaths.corpora else {
+      print("skipped: ../shared/corpora is not there")
+      return
+    }
+    let folder = corpora.appendingPathComponent("nottingham")
+    let files = [corpora.appendingPathComponent("irish.abc")]
+      + (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter { $0.hasSuffix(".abc") }.sorted()
+      .map { folder.appendingPathComponent($0) }
+    var checked = 0
+    for url in files {
+      let bytes = Array(try Data(contentsOf: url))
+      let whole = ABCParser().parse(bytes: bytes).tunes
+      var k = 0
+      ABCToMIDI.forEachTune(inABCBytes: bytes) { piece in
+        defer { k += 1 }
+        guard k < whole.count else {
+          Issue.record("\(url.lastPathComponent): more tunes read one by one than in the whole file")
+          return
+        }
+        let reference = ABCToMIDI.convert(whole[k])
+        #expect(piece.info == reference.info, "\(url.lastPathComponent) #\(k)")
+        #expect(piece.sequence == reference.sequence, "\(url.lastPathComponent) #\(k)")
+        #expect(piece.messages(path: "f") == reference.messages(path: "f"), "\(url.lastPathComponent) #\(k)")
+        checked += 1
+      }
+      #expect(k == whole.count, "\(url.lastPathComponent)")
+    }
+    #expect(checked > 1800)
+  }
+
   @Test func popCorpusSamplePerformsToValidMIDI() throws {
     guard let corpora = TestPaths.corpora else {
       print("skipped: ../shared/corpora is not there")

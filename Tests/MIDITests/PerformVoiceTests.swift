@@ -102,4 +102,17 @@ import Testing
     let (_, warnings) = try P.performance(abc)
     #expect(warnings.contains { $0.kind == .voices })
   }
+
+  @Test func lyricsAreAlignedToNotesAsLyricEvents() throws {
+    // LY-02, LY-03, LY-07: a syllable per note, `_` holds, `*` skips, `-` splits words; a second w: line is a
+    // further verse (not sung).
+    let abc = "X:1\nT:t\nM:4/4\nL:1/4\nK:C\nCDEF|GABc|\nw:do re-mi fa so_ * ti\nw:verse two\n"
+    let (p, _) = try P.performance(abc)
+    let texts = p.tracks[0].texts
+    #expect(texts.map(\.text) == ["do", "re-", "mi", "fa", "so", "ti"])
+    #expect(texts.map(\.time) == [0, 1, 2, 3, 4, 7].map { NoteLength($0, 4) })
+    #expect(texts.allSatisfy { $0.kind == MIDIMetaEvent.lyricKind })
+    let events = p.midiSequence().tracks[0].events
+    #expect(events.contains { $0.event == .meta(.text(MIDIMetaEvent.lyricKind, "ti")) && $0.tick == 3360 })
+  }
 }

@@ -116,7 +116,7 @@ public struct ABCPerformer: Sendable {
       performance.tracks.append(
         Performance.Track(
           kind: .voice(id: script.id), name: name, channel: plan.channels.voice, notes: Self.sorted(out.notes),
-          channelEvents: Self.sorted(out.channelEvents)))
+          channelEvents: Self.sorted(out.channelEvents), texts: out.lyrics))
       if plan.chords, let chord = plan.channels.chord {
         performance.tracks.append(
           Performance.Track(
@@ -150,7 +150,7 @@ public struct ABCPerformer: Sendable {
   // MARK: - Helpers
 
   /// A voice is cut short after this many played events (hostile `P:` expressions, `::::::|` chains).
-  static let maxPlayedItems = 2_000_000
+  public static let maxPlayedItems = 2_000_000
 
   static func duration(_ items: [PlayedItem]) -> NoteLength {
     var t = NoteLength.zero

@@ -8,7 +8,7 @@ import ABCParser
 /// try MIDIFile.write(tune.sequence, to: "reel.mid")
 /// ```
 ///
-/// Files are parsed once and performed tune by tune: `forEachTune` hands each tune to a closure and keeps nothing,
+/// Files are cut into tunes and each tune is parsed, performed and handed to a closure on its own (`forEachTune`),
 /// so memory stays flat however many tunes a file holds.
 public enum ABCToMIDI {
   /// Which tune of a file to convert.
@@ -60,6 +60,29 @@ public enum ABCToMIDI {
     /// `false` when the tune has no notes or rests to play (no `K:` line, or an empty body).
     public var hasMusic: Bool
 
+    /// The tune with every location moved by `shift` (from a piece of a file back to the whole file).
+    func shifted(_ shift: LocationShift) -> ConvertedTune {
+      var t = self
+      t.info.location = shift.apply(info.location)
+      t.diagnostics = diagnostics.map { d in
+        var d = d
+        d.location = shift.apply(d.location)
+        d.message = shift.apply(message: d.message)
+        return d
+      }
+      t.warnings = warnings.map { w in
+        var w = w
+        w.location = shift.apply(w.location)
+        return w
+      }
+      for i in t.performance.tracks.indices {
+        for j in t.performance.tracks[i].notes.indices {
+          t.performance.tracks[i].notes[j].location = shift.apply(t.performance.tracks[i].notes[j].location)
+        }
+      }
+      return t
+    }
+
     /// Every diagnostic and warning as a compiler-style line, `path:line:col: severity[id]: message`, in source order.
     public func messages(path: String?) -> [String] {
       let prefix = path.map { "\($0):" } ?? ""
@@ -69,14 +92,34 @@ public enum ABCToMIDI {
     }
   }
 
-  /// Parses `text` and calls `body` with each performed tune, in file order. `options.ppq` and `options.format`
-  /// shape the sequences.
+  /// Calls `body` with each performed tune of ABC text, in file order. The text is cut into tunes first
+  /// (`ABCTuneSplitter`) and each tune is parsed, performed and handed over on its own, so memory stays flat however
+  /// many tunes the text holds. Locations in diagnostics and warnings refer to the whole text. `options.ppq` and
+  /// `options.format` shape the sequences.
   public static func forEachTune(
     inABCText text: String, options: PerformanceOptions = PerformanceOptions(),
     _ body: (ConvertedTune) throws -> Void
   ) rethrows {
-    let file = ABCParser().parse(text)
-    try forEachTune(in: file, options: options, body)
+    try forEachTune(inABCBytes: Array(text.utf8), options: options, body)
+  }
+
+  /// `forEachTune(inABCText:)` for the raw bytes of an ABC file (UTF-8; invalid sequences are diagnosed).
+  public static func forEachTune(
+    inABCBytes bytes: [UInt8], options: PerformanceOptions = PerformanceOptions(), _ body: (ConvertedTune) throws -> Void
+  ) rethrows {
+    let splitter = ABCTuneSplitter(bytes: bytes)
+    let parser = ABCParser()
+    for k in 0..<splitter.tuneCount {
+      guard let (tune, shift) = splitter.tune(k, parser: parser) else { continue }
+      try body(convert(tune, options: options).shifted(shift))
+    }
+  }
+
+  /// The `X:` numbers of the tunes in ABC bytes, in file order (`nil` for a missing or unreadable number), read
+  /// without parsing the tunes.
+  public static func referenceNumbers(inABCBytes bytes: [UInt8]) -> [Int?] {
+    let splitter = ABCTuneSplitter(bytes: bytes)
+    return (0..<splitter.tuneCount).map { splitter.referenceNumber($0) }
   }
 
   /// Calls `body` with each performed tune of a parsed file, in file order.
@@ -98,28 +141,50 @@ public enum ABCToMIDI {
     return result
   }
 
-  /// One tune of the ABC file at `path`.
+  /// One tune of the ABC file at `path` (only that tune is parsed).
   ///
   /// - Throws: `ABCToMIDIError` when the file cannot be read, holds no tune, has no tune matching `tune`, or the
   ///   tune has no music.
   public static func sequence(
     fromFile path: String, tune selector: TuneSelector = .first, options: PerformanceOptions = PerformanceOptions()
   ) throws(ABCToMIDIError) -> ConvertedTune {
-    let file: ABCFile
+    let bytes: [UInt8]
     do {
-      file = try ABCParser().parseFile(atPath: path)
+      bytes = try FileIO.readAll(path: path)
     } catch {
-      throw .cannotRead(path: path, reason: "\(error)")
+      throw .cannotRead(path: path, reason: error.description)
     }
-    return try sequence(in: file, path: path, tune: selector, options: options)
+    return try sequence(inABCBytes: bytes, path: path, tune: selector, options: options)
   }
 
-  /// One tune of ABC text (for text that did not come from a file, `path` names it in errors).
+  /// One tune of ABC text (`path` names it in errors).
   public static func sequence(
     fromABCText text: String, path: String = "<text>", tune selector: TuneSelector = .first,
     options: PerformanceOptions = PerformanceOptions()
   ) throws(ABCToMIDIError) -> ConvertedTune {
-    try sequence(in: ABCParser().parse(text), path: path, tune: selector, options: options)
+    try sequence(inABCBytes: Array(text.utf8), path: path, tune: selector, options: options)
+  }
+
+  /// One tune of ABC bytes (only that tune is parsed; `path` names the file in errors).
+  public static func sequence(
+    inABCBytes bytes: [UInt8], path: String, tune selector: TuneSelector = .first,
+    options: PerformanceOptions = PerformanceOptions()
+  ) throws(ABCToMIDIError) -> ConvertedTune {
+    let splitter = ABCTuneSplitter(bytes: bytes)
+    guard splitter.tuneCount > 0 else { throw .noTunes(path: path) }
+    let index: Int?
+    switch selector {
+    case .first: index = 0
+    case .referenceNumber(let x): index = (0..<splitter.tuneCount).first { splitter.referenceNumber($0) == x }
+    case .ordinal(let i): index = i >= 0 && i < splitter.tuneCount ? i : nil
+    }
+    guard let index, let (tune, shift) = splitter.tune(index, parser: ABCParser()) else {
+      throw .tuneNotFound(
+        path: path, selector: selector, available: (0..<splitter.tuneCount).map { splitter.referenceNumber($0) })
+    }
+    let converted = convert(tune, options: options).shifted(shift)
+    guard converted.hasMusic else { throw .noMusic(path: path, info: converted.info) }
+    return converted
   }
 
   /// One tune of a parsed file; `path` names the file in errors.

@@ -70,6 +70,8 @@ extension ScriptBuilder {
       switchVoice(to: 0)
     case .instruction(let directives):
       for d in directives { directive(d, inHeader: false) }
+    case .lyrics(let lyrics):
+      voices[current].alignLyrics(lyrics, continuing: f.letter == "+")
     default:
       break
     }
@@ -172,6 +174,7 @@ extension ScriptBuilder {
           isPlain: plain, endRepeats: b.endRepeats, startRepeats: b.startRepeats, isSectionBoundary: boundary,
           location: b.location)))
     voices[current].resetBarAccidentals()
+    voices[current].lyricBarPending = true
     voices[current].hornpipePosition = .zero
     voices[current].barStartItem = voices[current].script.items.count
     voices[current].overlaysInBar = 0

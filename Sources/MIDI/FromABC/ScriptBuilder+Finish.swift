@@ -80,8 +80,9 @@ extension ScriptBuilder {
       tone.staffStep = upper ? trill.upperStep : main.staffStep
       tone.duration = sub
       tone.isTied = j == count - 1 && !upper && main.isTied
-      replacement.append(
-        .sound(Sound(advance: sub, tones: [tone], isAccented: j == 0 && s.isAccented, location: s.location)))
+      var note = Sound(advance: sub, tones: [tone], isAccented: j == 0 && s.isAccented, location: s.location)
+      if j == 0 { note.lyric = s.lyric }
+      replacement.append(.sound(note))
     }
     voices[v].script.items.replaceSubrange(trill.index..<trill.index + 1, with: replacement)
   }

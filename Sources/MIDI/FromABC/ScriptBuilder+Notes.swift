@@ -50,6 +50,11 @@ extension ScriptBuilder {
       }
     }
     finishGroup(start..<voices[current].script.items.count, base: length)
+    if let first = (start..<voices[current].script.items.count).first(where: { i in
+      if case .sound(let s) = voices[current].script.items[i] { return !s.isGrace } else { return false }
+    }) {
+      voices[current].addLyricTarget(first)
+    }
     if hornpipePair { applyHornpipeSwing() }
   }
 
@@ -89,6 +94,7 @@ extension ScriptBuilder {
     let start = voices[current].append(
       .sound(Sound(advance: advance, tones: tones, isAccented: marks.accent, isArpeggio: marks.arpeggio, location: c.location)))
     finishGroup(start..<start + 1, base: nil)
+    voices[current].addLyricTarget(start)
   }
 
   mutating func rest(_ r: Rest) {

@@ -50,6 +50,15 @@ struct VoiceBuilder {
   var trim = NoteLength.zero
   var expand = NoteLength.zero
 
+  /// Lyrics (LY-01…LY-06): the notes that can carry a syllable (item indices, written notes and chords in order),
+  /// which of them start a bar, and the first one no `w:` line has used yet. A `w:` line right after another is a
+  /// further verse; only the first verse is sung (on every pass).
+  var lyricTargets: [Int] = []
+  var lyricBarStarts: Set<Int> = []
+  var lyricCursor = 0
+  var lyricBarPending = true
+  var lastWasLyrics = false
+
   /// Overlay voices (`&`) started in the current bar, and the index of the item where the bar started.
   var overlaysInBar = 0
   var barStartItem = 0
@@ -87,6 +96,41 @@ struct VoiceBuilder {
       script.items.append(item)
     }
     return script.items.count - 1
+  }
+
+  /// Records the sound at item `index` as the next note a `w:` syllable can go to.
+  mutating func addLyricTarget(_ index: Int) {
+    if lyricBarPending {
+      lyricBarStarts.insert(lyricTargets.count)
+      lyricBarPending = false
+    }
+    lyricTargets.append(index)
+    lastWasLyrics = false
+  }
+
+  /// Aligns a `w:` line (`continuing` for its `+:` continuation lines) to the notes not yet sung (LY-02, LY-03,
+  /// LY-08): a syllable per note, `_` and `*` pass a note, `|` goes to the next bar.
+  mutating func alignLyrics(_ lyrics: Lyrics, continuing: Bool) {
+    defer { lastWasLyrics = true }
+    guard continuing || !lastWasLyrics else { return }
+    for item in lyrics.items {
+      guard lyricCursor < lyricTargets.count else { return }
+      switch item {
+      case .syllable(let text, let continues):
+        let index = lyricTargets[lyricCursor]
+        if case .sound(var s) = script.items[index], !text.isEmpty {
+          s.lyric = continues ? text + "-" : text
+          script.items[index] = .sound(s)
+        }
+        lyricCursor += 1
+      case .hold, .skip:
+        lyricCursor += 1
+      case .bar:
+        var next = lyricCursor + 1
+        while next < lyricTargets.count && !lyricBarStarts.contains(next) { next += 1 }
+        lyricCursor = next
+      }
+    }
   }
 
   /// At `)`: the last note of a slur is trimmed like any note outside one.

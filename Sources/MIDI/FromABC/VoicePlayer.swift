@@ -25,6 +25,7 @@ struct VoicePlayer {
     var meterChanges: [Performance.MeterChange] = []
     var keyChanges: [Performance.KeyChange] = []
     var markers: [Performance.Marker] = []
+    var lyrics: [Performance.TextEvent] = []
     var end = NoteLength.zero
   }
 
@@ -105,6 +106,9 @@ struct VoicePlayer {
   private mutating func sound(_ s: Sound) {
     let onset = time
     let continued = s.isGrace ? [] : joinTies(s)
+    if let lyric = s.lyric {
+      output.lyrics.append(Performance.TextEvent(time: onset, kind: MIDIMetaEvent.lyricKind, text: lyric))
+    }
     var velocity = beat.velocity()
     if s.isAccented { velocity += options.accentVelocityBoost }
     if let v = nextVelocity {

@@ -71,6 +71,8 @@ struct Sound {
   var trim = NoteLength.zero
   /// `%%MIDI expand`: notes are lengthened by this to overlap the next.
   var expand = NoteLength.zero
+  /// The `w:` syllable sung on this note, as written (a `-` is added when the word goes on).
+  var lyric: String?
   var location: SourceLocation
 
   /// `true` for a rest.

@@ -1,4 +1,3 @@
-import ABCParser
 import ArgumentParser
 import Foundation
 import MIDI
@@ -9,9 +8,10 @@ struct ConvertCommand: ParsableCommand {
     commandName: "convert",
     abstract: "Convert ABC tunes to Standard MIDI Files.",
     discussion: """
-      Each tune is played as abc2midi plays it (repeats, endings, parts, voices, ornaments, guitar-chord \
-      accompaniment, %%MIDI directives, beat-stress velocities) and written as an SMF (format 0 for a single voice \
-      without accompaniment, else format 1; 480 ticks per quarter note unless --ppq says otherwise).
+      Each tune is performed following ABC 2.1 and abc2midi's playback model (repeats, endings, parts, voices, \
+      ornaments, guitar-chord accompaniment, %%MIDI directives, beat-stress velocities) and written as an SMF \
+      (format 0 for a single voice without accompaniment, else format 1). --abc2midi reproduces abc2midi 4.84 \
+      note for note, including where it departs from the standard.
 
       With -o, the file must hold one tune, or --tune/--index must pick one. With --out-dir, every tune is written \
       to DIR/<stem>_<X>.mid (<stem> is the input name without .abc, <X> the tune's X: number); when an X: number is \
@@ -25,7 +25,7 @@ struct ConvertCommand: ParsableCommand {
       Examples:
         studio convert reel.abc -o reel.mid
         studio convert irish.abc --tune 3 -o kesh.mid
-        studio convert irish.abc --index 140 -o tune.mid --no-accompaniment --transpose -2
+        studio convert irish.abc --index 140 -o tune.mid --transpose -2
         studio convert nottingham/jigs.abc --out-dir midi/ --format 1 --ppq 960
 
       Exit status: 0 success, 1 when a tune has no music to convert, 2 on usage or I/O errors.
@@ -52,7 +52,7 @@ struct ConvertCommand: ParsableCommand {
   @Option(help: ArgumentHelp("SMF format, 0 or 1 (default: 0 for one track, else 1).", valueName: "0|1"))
   var format: Int?
 
-  @Option(help: ArgumentHelp("Ticks per quarter note, 24…32767 (default 480).", valueName: "n"))
+  @Option(help: ArgumentHelp("Ticks per quarter note, 24…32767.", valueName: "n"))
   var ppq: Int = 480
 
   @Flag(name: .customLong("no-accompaniment"), help: "Leave out the guitar-chord accompaniment, drums and drones.")
@@ -63,6 +63,9 @@ struct ConvertCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("General MIDI program 0…127 for every voice (replaces %%MIDI program).", valueName: "n"))
   var program: Int?
+
+  @Flag(help: "Play as abc2midi 4.84 does: its repeats, chord attack and chord lengths, R:hornpipe swing, no accents.")
+  var abc2midi = false
 
   func validate() throws {
     if output == nil && outputDirectory == nil {
@@ -82,43 +85,49 @@ struct ConvertCommand: ParsableCommand {
 
   func run() throws {
     _ = try global.loadConfig()
-    let options = PerformanceOptions(
-      transpose: transpose, programOverride: program, accompaniment: !noAccompaniment, ppq: ppq, format: format)
-    let file: ABCFile
-    do {
-      file = try ABCParser().parseFile(atPath: input)
-    } catch {
-      throw StudioFailure("cannot read \(input): \(error)")
+    var options = abc2midi ? PerformanceOptions.abc2midiCompatible : PerformanceOptions()
+    options.transpose = transpose
+    options.programOverride = program
+    options.accompaniment = !noAccompaniment
+    options.ppq = ppq
+    options.format = format
+    guard let data = FileManager.default.contents(atPath: input) else {
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory)
+      throw StudioFailure(
+        "cannot read \(input): " + (exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file"))
     }
+    let bytes = [UInt8](data)
     if let output {
-      try convertOne(file, to: output, options: options)
+      try convertOne(bytes, to: output, options: options)
     } else if let outputDirectory {
-      try convertAll(file, into: outputDirectory, options: options)
+      try convertAll(bytes, into: outputDirectory, options: options)
     }
   }
 
   // MARK: - One tune
 
-  private func convertOne(_ file: ABCFile, to path: String, options: PerformanceOptions) throws {
+  private func convertOne(_ bytes: [UInt8], to path: String, options: PerformanceOptions) throws {
+    let numbers = ABCToMIDI.referenceNumbers(inABCBytes: bytes)
     let selector: ABCToMIDI.TuneSelector
     if let tune {
       selector = .referenceNumber(tune)
-      let count = file.tunes.filter { $0.referenceNumber == tune }.count
+      let count = numbers.filter { $0 == tune }.count
       if count > 1 {
         printError("warning: \(input): X:\(tune) is used by \(count) tunes; converting the first (use --index N to pick another)")
       }
     } else if let index {
       selector = .ordinal(index - 1)
     } else {
-      guard file.tunes.count <= 1 else {
+      guard numbers.count <= 1 else {
         throw StudioFailure(
-          "\(input) holds \(file.tunes.count) tunes; pick one with --tune X or --index N, or use --out-dir DIR")
+          "\(input) holds \(numbers.count) tunes; pick one with --tune X or --index N, or use --out-dir DIR")
       }
       selector = .first
     }
     let converted: ABCToMIDI.ConvertedTune
     do {
-      converted = try ABCToMIDI.sequence(in: file, path: input, tune: selector, options: options)
+      converted = try ABCToMIDI.sequence(inABCBytes: bytes, path: input, tune: selector, options: options)
     } catch {
       switch error {
       case .noMusic: throw StudioFailure(error.description, exitCode: 1)
@@ -132,22 +141,22 @@ struct ConvertCommand: ParsableCommand {
 
   // MARK: - Every tune
 
-  private func convertAll(_ file: ABCFile, into directory: String, options: PerformanceOptions) throws {
+  private func convertAll(_ bytes: [UInt8], into directory: String, options: PerformanceOptions) throws {
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     } catch {
       throw StudioFailure("cannot create the output directory \(directory): \(error.localizedDescription)")
     }
-    let tunes = file.tunes
-    guard !tunes.isEmpty else { throw StudioFailure("\(input): no tune found: a tune must begin with an X: line", exitCode: 1) }
-    let names = Self.fileNames(for: tunes.map(\.referenceNumber), stem: Self.stem(input))
-    let progress = ProgressBar(total: tunes.count, label: "convert")
+    let numbers = ABCToMIDI.referenceNumbers(inABCBytes: bytes)
+    guard !numbers.isEmpty else { throw StudioFailure("\(input): no tune found: a tune must begin with an X: line", exitCode: 1) }
+    let names = Self.fileNames(for: numbers, stem: Self.stem(input))
+    let progress = ProgressBar(total: numbers.count, label: "convert")
     var written = 0
     var skipped = 0
     var warnings = 0
     var done = 0
-    try ABCToMIDI.forEachTune(in: file, options: options) { converted in
-      let name = names[done]
+    try ABCToMIDI.forEachTune(inABCBytes: bytes, options: options) { converted in
+      let name = names[min(max(0, converted.info.ordinal), names.count - 1)]
       done += 1
       let messages = converted.messages(path: input)
       warnings += messages.count

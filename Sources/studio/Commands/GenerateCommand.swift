@@ -58,12 +58,12 @@ struct GenerateCommand: ParsableCommand {
   @Option(
     name: .customLong("max-attempts"), help: ArgumentHelp("Samples per tune before giving up on it.", valueName: "n"))
   var maxAttempts: Int?
-  @Option(help: ArgumentHelp("Sequences sampled in parallel.", valueName: "n")) var batch: Int = 8
+  @Option(help: ArgumentHelp("Sequences sampled in parallel. Default: generation.batch.", valueName: "n")) var batch: Int?
   @Option(
     help: ArgumentHelp(
       "Worker threads for the per-character products (1 is fastest for small models and on a busy machine).",
       valueName: "n"))
-  var threads: Int = 1
+  var threads: Int?
   @Flag(help: "Skip validation: write exactly what the model sampled.") var raw = false
   @Option(
     name: .customLong("out-dir"), help: ArgumentHelp("Output directory. Default: generation.out_dir.", valueName: "dir")
@@ -88,8 +88,8 @@ struct GenerateCommand: ParsableCommand {
     if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     if let maxCharacters, maxCharacters < 1 { throw ValidationError("--max-chars must be at least 1") }
     if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
-    guard (1...256).contains(batch) else { throw ValidationError("--batch must be between 1 and 256") }
-    guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+    guard batch.map({ (1...256).contains($0) }) ?? true else { throw ValidationError("--batch must be between 1 and 256") }
+    guard threads.map({ (1...64).contains($0) }) ?? true else { throw ValidationError("--threads must be between 1 and 64") }
     if prime != nil && (key != nil || meter != nil || title != nil) {
       throw ValidationError(
         "--prime cannot be combined with --key, --meter or --title; write those fields into the prime")

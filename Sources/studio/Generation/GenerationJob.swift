@@ -40,7 +40,7 @@ struct GenerationJob {
       sampling: SamplingOptions(
         temperature: command.temperature ?? g.temperature, topK: command.topK ?? g.topK, topP: command.topP ?? g.topP,
         maxCharacters: command.maxCharacters ?? g.maxCharacters),
-      seed: seed, maxAttempts: command.maxAttempts ?? g.maxAttempts, raw: command.raw, batch: command.batch,
+      seed: seed, maxAttempts: command.maxAttempts ?? g.maxAttempts, raw: command.raw, batch: command.batch ?? g.batch,
       key: command.key, meter: command.meter, title: command.title, prime: command.prime)
   }
 
@@ -52,7 +52,7 @@ struct GenerationJob {
 
     let modelName = command.model ?? g.model
     let modelPath = try ModelLocator.resolve(modelName, modelsDirectory: config.training.modelsDirectory)
-    let model = try LanguageModel(contentsOf: modelPath, threads: command.threads)
+    let model = try LanguageModel(contentsOf: modelPath, threads: (command.threads ?? g.threads))
     if command.global.verbose {
       let h = model.hyperparameters
       printError("model \(modelPath): V=\(h.vocabularySize) E=\(h.embeddingSize) H=\(h.hiddenSize) L=\(h.layers)")

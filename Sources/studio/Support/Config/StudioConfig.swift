@@ -159,6 +159,10 @@ struct GenerationConfig {
   var outputDirectory = "out"
   var midi = false
   var wav = false
+  /// Sequences sampled in parallel.
+  var batch = 8
+  /// Sampling threads (1 is fastest for small models and on a busy machine).
+  var threads = 1
 
   init() {}
   init(_ s: ConfigSection) throws {
@@ -173,6 +177,8 @@ struct GenerationConfig {
     outputDirectory = try s.string("out_dir", default: outputDirectory)
     midi = try s.bool("midi", default: midi)
     wav = try s.bool("wav", default: wav)
+    batch = try s.int("batch", default: batch, range: 1...256)
+    threads = try s.int("threads", default: threads, range: 1...64)
     try s.finish()
   }
 }
