@@ -161,7 +161,10 @@ import Testing
     .enabled(if: noSequencer, "/dev/snd/seq exists here; this test checks the machine without a sequencer"))
   func playWithoutASequencerExitsTwoWithTheFix() throws {
     let path = try Self.file("tune.mid", Self.fixture)
-    for arguments in [["play", path, "--port", "128:0"], ["play", path, "--virtual", "--loop", "2"]] {
+    let abc = try Self.file("tune.abc", Array("X:1\nT:Scale\nM:4/4\nL:1/8\nK:G\nGABc defg|]\n".utf8))
+    for arguments in [
+      ["play", path, "--port", "128:0"], ["play", path, "--virtual", "--loop", "2"], ["play", abc, "--port", "128:0"],
+    ] {
       let result = try Self.run(arguments, timeout: 20)
       #expect(result.status == 2)
       #expect(result.stderr.contains("ALSA sequencer not available: /dev/snd/seq is missing"))
@@ -180,7 +183,8 @@ import Testing
       (["play", path, "--port", "128:0", "--loop", "0"], "loop count 0 is out of range"),
       (["play", path, "--port", "128:0", "--program", "128"], "--program 128 is outside 0…127"),
       (["play", path + ".missing.mid", "--port", "128:0"], "cannot read"),
-      (["play", "tune.abc", "--port", "128:0"], "convert it first"),
+      (["play", path + ".missing.abc", "--port", "128:0"], "cannot read"),
+      (["play", try Self.file("x.abc", Array("X:1\nT:t\nK:C\nCDE|\n".utf8)), "--port", "1:0", "--tune", "two"], "expected an X: number"),
     ]
     for (arguments, message) in cases {
       let result = try Self.run(arguments)

@@ -115,9 +115,18 @@ struct PlayCommand: ParsableCommand {
   static func loadSequence(path: String, tune: String?) throws -> MIDISequence {
     let lowered = path.lowercased()
     if lowered.hasSuffix(".abc") {
-      throw StudioFailure(
-        "\(path): playing .abc files directly is not available yet; convert it first with "
-          + "`studio convert \(path)` and play the .mid file it writes")
+      var selector = ABCToMIDI.TuneSelector.first
+      if let tune {
+        guard let x = Int(tune) else { throw StudioFailure("--tune \(tune): expected an X: number") }
+        selector = .referenceNumber(x)
+      }
+      do {
+        let converted = try ABCToMIDI.sequence(fromFile: path, tune: selector)
+        for line in converted.messages(path: path) { printError(line) }
+        return converted.sequence
+      } catch {
+        throw StudioFailure(error.description)
+      }
     }
     guard lowered.hasSuffix(".mid") || lowered.hasSuffix(".midi") || lowered.hasSuffix(".smf") else {
       throw StudioFailure("\(path): unsupported input; give a .mid file")
