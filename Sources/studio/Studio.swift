@@ -36,6 +36,7 @@ struct Studio: ParsableCommand {
 
   /// Entry point: studio's exit-status convention instead of ArgumentParser's default.
   static func main() {
+    OpenBLASLauncher.reexecIfBeneficial(arguments: CommandLine.arguments)
     runMain()
   }
 }

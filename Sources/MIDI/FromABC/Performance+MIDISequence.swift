@@ -27,53 +27,85 @@ extension Performance {
   public func midiSequence(ppq: Int = 480, format: Int? = nil) -> MIDISequence {
     let ppq = min(32767, max(1, ppq))
     let format = format ?? (tracks.count <= 1 ? 0 : 1)
-    var conductor = MIDITrack()
+    var conductor = EventList()
     conductorEvents(into: &conductor, ppq: ppq)
-    var trackList: [MIDITrack] = []
+    var trackLists: [EventList] = []
     for (index, track) in tracks.enumerated() {
-      var midiTrack = MIDITrack()
+      var list = EventList()
       if let name = track.name ?? (index == 0 ? title : nil) {
-        midiTrack.events.append(TimedMIDIEvent(tick: 0, .meta(.text(MIDIMetaEvent.trackNameKind, name))))
+        list.add(0, .meta(.text(MIDIMetaEvent.trackNameKind, name)))
       }
-      Self.appendEvents(of: track, to: &midiTrack, ppq: ppq)
-      trackList.append(midiTrack)
+      Self.appendEvents(of: track, to: &list, ppq: ppq)
+      trackLists.append(list)
     }
     let endTick = Self.tick(length, ppq: ppq)
     if format == 0 {
       var merged = conductor
-      for t in trackList {
+      for list in trackLists {
         // The first voice's name duplicates the title in a single track; keep only other texts.
-        merged.events += t.events.filter { if case .meta(.text(MIDIMetaEvent.trackNameKind, _)) = $0.event { return false } else { return true } }
+        for e in list.events {
+          if case .meta(.text(MIDIMetaEvent.trackNameKind, _)) = e.event { continue }
+          merged.events.append(e)
+        }
       }
-      merged.events.append(TimedMIDIEvent(tick: endTick, .meta(.endOfTrack)))
-      return MIDISequence(format: 0, ppq: ppq, tracks: [merged.normalized()])
+      return MIDISequence(format: 0, ppq: ppq, tracks: [merged.track(endTick: endTick)])
     }
-    var all = [conductor] + trackList
-    for i in all.indices { all[i].events.append(TimedMIDIEvent(tick: endTick, .meta(.endOfTrack))) }
-    return MIDISequence(format: format, ppq: ppq, tracks: all.map { $0.normalized() })
+    return MIDISequence(format: format, ppq: ppq, tracks: ([conductor] + trackLists).map { $0.track(endTick: endTick) })
+  }
+
+  /// Events of one track with the rank `MIDITrack.normalized()` gives them, so one sort puts them in canonical
+  /// order (the writer's own normalization then finds nothing to move).
+  struct EventList {
+    /// meta 0, channel set-up 2, note-off of an earlier note 3, note-on 4, note-off of a note started at that tick 5.
+    var events: [(tick: Int, rank: Int, event: MIDIEvent)] = []
+
+    mutating func add(_ tick: Int, _ event: MIDIEvent, rank: Int? = nil) {
+      let r: Int
+      if let rank {
+        r = rank
+      } else {
+        switch event {
+        case .meta: r = 0
+        case .sysEx: r = 1
+        case .noteOn, .noteOff: r = 4
+        default: r = 2
+        }
+      }
+      events.append((tick, r, event))
+    }
+
+    /// The track in canonical order, ending with one end-of-track event at `endTick` (or the last event's tick).
+    func track(endTick: Int) -> MIDITrack {
+      let order = events.indices.sorted {
+        let a = events[$0]
+        let b = events[$1]
+        return a.tick != b.tick ? a.tick < b.tick : a.rank != b.rank ? a.rank < b.rank : $0 < $1
+      }
+      var result: [TimedMIDIEvent] = []
+      result.reserveCapacity(events.count + 1)
+      for i in order { result.append(TimedMIDIEvent(tick: events[i].tick, events[i].event)) }
+      result.append(TimedMIDIEvent(tick: max(endTick, result.last?.tick ?? 0), .meta(.endOfTrack)))
+      return MIDITrack(events: result)
+    }
   }
 
   /// Title, tempo map, time and key signatures and markers (the whole of track 0 in format 1).
-  private func conductorEvents(into track: inout MIDITrack, ppq: Int) {
-    if let title {
-      track.events.append(TimedMIDIEvent(tick: 0, .meta(.text(MIDIMetaEvent.trackNameKind, title))))
-    }
+  private func conductorEvents(into list: inout EventList, ppq: Int) {
+    if let title { list.add(0, .meta(.text(MIDIMetaEvent.trackNameKind, title))) }
     for change in tempoChanges {
       let us = UInt32(min(0xFF_FFFF, max(1, change.microsecondsPerQuarter)))
-      track.events.append(TimedMIDIEvent(tick: Self.tick(change.time, ppq: ppq), .meta(.tempo(microsecondsPerQuarter: us))))
+      list.add(Self.tick(change.time, ppq: ppq), .meta(.tempo(microsecondsPerQuarter: us)))
     }
     for change in meterChanges {
       guard let event = Self.timeSignature(numerator: change.numerator, denominator: change.denominator) else { continue }
-      track.events.append(TimedMIDIEvent(tick: Self.tick(change.time, ppq: ppq), .meta(event)))
+      list.add(Self.tick(change.time, ppq: ppq), .meta(event))
     }
     for change in keyChanges {
       let sharps = Int8(min(7, max(-7, change.sharps)))
-      track.events.append(
-        TimedMIDIEvent(tick: Self.tick(change.time, ppq: ppq), .meta(.keySignature(sharps: sharps, minor: change.minor))))
+      list.add(Self.tick(change.time, ppq: ppq), .meta(.keySignature(sharps: sharps, minor: change.minor)))
     }
     for marker in markers {
-      track.events.append(
-        TimedMIDIEvent(tick: Self.tick(marker.time, ppq: ppq), .meta(.text(MIDIMetaEvent.markerKind, marker.text))))
+      list.add(Self.tick(marker.time, ppq: ppq), .meta(.text(MIDIMetaEvent.markerKind, marker.text)))
     }
   }
 
@@ -89,10 +121,8 @@ extension Performance {
   }
 
   /// Channel events, notes (with any pitch-wheel changes they need) and texts of one track.
-  private static func appendEvents(of track: Track, to midiTrack: inout MIDITrack, ppq: Int) {
-    for e in track.channelEvents {
-      midiTrack.events.append(TimedMIDIEvent(tick: tick(e.time, ppq: ppq), e.event))
-    }
+  private static func appendEvents(of track: Track, to list: inout EventList, ppq: Int) {
+    for e in track.channelEvents { list.add(tick(e.time, ppq: ppq), e.event) }
     var bend: [UInt8: Int] = [:]  // current pitch-wheel value per channel
     for note in track.notes {
       let on = tick(note.onset, ppq: ppq)
@@ -100,14 +130,13 @@ extension Performance {
       let wanted = note.pitchBend ?? 8192
       if bend[note.channel.value, default: 8192] != wanted {
         bend[note.channel.value] = wanted
-        midiTrack.events.append(
-          TimedMIDIEvent(tick: on, .pitchBend(channel: note.channel, value: UInt16(min(16383, max(0, wanted))))))
+        list.add(on, .pitchBend(channel: note.channel, value: UInt16(min(16383, max(0, wanted)))))
       }
-      midiTrack.events.append(TimedMIDIEvent(tick: on, .noteOn(channel: note.channel, note: note.pitch, velocity: note.velocity)))
-      midiTrack.events.append(TimedMIDIEvent(tick: off, .noteOff(channel: note.channel, note: note.pitch, velocity: 0)))
+      list.add(on, .noteOn(channel: note.channel, note: note.pitch, velocity: note.velocity), rank: 4)
+      list.add(off, .noteOff(channel: note.channel, note: note.pitch, velocity: 0), rank: off > on ? 3 : 5)
     }
     for text in track.texts {
-      midiTrack.events.append(TimedMIDIEvent(tick: tick(text.time, ppq: ppq), .meta(.text(kind: text.kind, bytes: Array(text.text.utf8)))))
+      list.add(tick(text.time, ppq: ppq), .meta(.text(kind: text.kind, bytes: Array(text.text.utf8))))
     }
   }
 }

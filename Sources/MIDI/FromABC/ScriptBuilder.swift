@@ -195,9 +195,8 @@ struct ScriptBuilder {
         break
       }
     }
-    if let transpose = key?.clef.transpose {
-      for i in voices.indices { voices[i].script.items.insert(.control(.voiceTranspose(transpose)), at: 0) }
-    }
+    // `K: transpose=` in the header transposes every voice and the accompaniment (abc2midi's global transposition).
+    if let transpose = key?.clef.transpose { headerTranspose += transpose }
     current = voiceIndex[firstID ?? "1"] ?? 0
 
     var order: [String]?
