@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `studio convert --out-dir` against `abc2midi` on the same corpus files in the same run: irish.abc and
-# every file of nottingham/, one MIDI file per tune. Reports wall time, CPU time (user + system) and the largest
+# every file of nottingham/, one MIDI file per tune. studio is run once per file (as abc2midi is) and once on all
+# files together (one process). Reports wall time, CPU time (user + system) and the largest
 # resident set of any single conversion, best of RUNS runs, plus studio's peak memory per input file (memory must
 # stay flat as files grow: each tune is cut out, parsed, performed and written on its own).
 #
@@ -80,10 +81,24 @@ per_tune_pass() {
   echo "$w $(awk -v a="$u" -v b="$s" 'BEGIN { print a + b }') $m $(find "$out" -name '*.mid' | wc -l)"
 }
 
+# studio once on every input: one process, one output directory.
+studio_all_pass() {
+  local out="$work/studio-all-out"
+  rm -rf "$out" && mkdir -p "$out"
+  local line
+  line=$(cd "$out" && measure "$STUDIO" convert "${inputs[@]}" --out-dir "$out/midi")
+  read -r w u s m <<<"$line"
+  echo "$w $(awk -v a="$u" -v b="$s" 'BEGIN { print a + b }') $m $(find "$out" -name '*.mid' | wc -l)"
+}
+
 # One pass of a tool over every input into a fresh directory: "wall cpu maxrss_kb files".
 pass() {
   if [ "$1" = abc2midi-tunes ]; then
     per_tune_pass
+    return
+  fi
+  if [ "$1" = studio-all ]; then
+    studio_all_pass
     return
   fi
   local tool=$1 out="$work/$1-out"
@@ -132,14 +147,18 @@ split_tunes
 read -r a_wall a_cpu a_rss a_files <<<"$(best abc2midi)"
 read -r t_wall t_cpu t_rss t_files <<<"$(best abc2midi-tunes)"
 read -r s_wall s_cpu s_rss s_files <<<"$(best studio)"
+read -r o_wall o_cpu o_rss o_files <<<"$(best studio-all)"
 row() { printf '%-24s %10.3f %10.3f %14.1f %12d\n' "$1" "$2" "$3" "$(awk -v r="$4" 'BEGIN { print r / 1024 }')" "$5"; }
 printf '%-24s %10s %10s %14s %12s\n' run "wall (s)" "cpu (s)" "max RSS (MB)" "MIDI files"
 row "abc2midi, per file" "$a_wall" "$a_cpu" "$a_rss" "$a_files"
 row "abc2midi, per tune" "$t_wall" "$t_cpu" "$t_rss" "$t_files"
-row "studio convert --out-dir" "$s_wall" "$s_cpu" "$s_rss" "$s_files"
+row "studio, per file" "$s_wall" "$s_cpu" "$s_rss" "$s_files"
+row "studio, all in one run" "$o_wall" "$o_cpu" "$o_rss" "$o_files"
 speedup() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
-echo "studio speed-up (wall / cpu): vs abc2midi per file $(speedup "$a_wall" "$s_wall") / $(speedup "$a_cpu" "$s_cpu"); \
-vs abc2midi per tune $(speedup "$t_wall" "$s_wall") / $(speedup "$t_cpu" "$s_cpu")"
+echo "studio per file, speed-up (wall / cpu): vs abc2midi per file $(speedup "$a_wall" "$s_wall") / \
+$(speedup "$a_cpu" "$s_cpu"); vs abc2midi per tune $(speedup "$t_wall" "$s_wall") / $(speedup "$t_cpu" "$s_cpu")"
+echo "studio all in one run, speed-up (wall / cpu): vs abc2midi per file $(speedup "$a_wall" "$o_wall") / \
+$(speedup "$a_cpu" "$o_cpu"); vs abc2midi per tune $(speedup "$t_wall" "$o_wall") / $(speedup "$t_cpu" "$o_cpu")"
 echo "(abc2midi per file names its output by X: number: tunes sharing a number overwrite each other)"
 echo "studio peak memory per input (bytes of ABC → max RSS):"
 sort -k2 -n "$work/studio-rss-best.txt" | while read -r stem size rss; do

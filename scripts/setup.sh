@@ -17,6 +17,7 @@ PACKAGES=(
   abcmidi              # abc2midi: the reference the MIDI converter is tested against
   fluidsynth           # the fluidsynth CLI: render benchmark baseline
   timgm6mb-soundfont   # a small General MIDI SoundFont (/usr/share/sounds/sf2/TimGM6mb.sf2)
+  time                 # /usr/bin/time for the benchmark scripts (max RSS)
 )
 
 missing=()

@@ -87,7 +87,9 @@ import Testing
   }
 
   /// abc2midi's notes for one tune (melody, accompaniment), or `nil` when it wrote no file.
-  static func abc2midi(_ tool: String, text: String, in directory: URL, name: String) -> (melody: [Note], accompaniment: [Note])? {
+  static func abc2midi(_ tool: String, text: String, in directory: URL, name: String) -> (
+    melody: [Note], accompaniment: [Note]
+  )? {
     let abc = directory.appendingPathComponent("\(name).abc")
     let mid = directory.appendingPathComponent("\(name).mid")
     guard (try? text.write(to: abc, atomically: false, encoding: .utf8)) != nil else { return nil }
@@ -117,7 +119,9 @@ import Testing
   }
 
   /// studio's notes for one tune at 480 PPQ.
-  static func studio(_ tune: ABCTune, options: PerformanceOptions = .abc2midiCompatible) -> (melody: [Note], accompaniment: [Note]) {
+  static func studio(_ tune: ABCTune, options: PerformanceOptions = .abc2midiCompatible) -> (
+    melody: [Note], accompaniment: [Note]
+  ) {
     let (performance, _) = ABCPerformer(options: options).perform(tune)
     var melody: [Note] = []
     var accompaniment: [Note] = []

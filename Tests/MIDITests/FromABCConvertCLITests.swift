@@ -41,7 +41,9 @@ import Testing
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
   }
 
   static let tunes = """
@@ -87,7 +89,13 @@ import Testing
     let first = try MIDIFile.read(path: dir.appendingPathComponent("out/first.mid").path)
     #expect(first.format == 1 && first.tracks.count == 3)
     #expect(first.notes().filter { $0.track == 1 }.count == 22)  // eight + three notes, repeated
-    guard let r2 = try Self.run(["convert", "set.abc", "--index", "3", "-o", "third.mid", "--format", "1", "--ppq", "96", "--transpose", "2", "--program", "40"], in: dir) else { return }
+    guard
+      let r2 = try Self.run(
+        [
+          "convert", "set.abc", "--index", "3", "-o", "third.mid", "--format", "1", "--ppq", "96", "--transpose", "2",
+          "--program", "40",
+        ], in: dir)
+    else { return }
     #expect(r2.status == 0, "\(r2.err)")
     #expect(r2.err.contains("set.abc:20:1: warning[performer.tie]"))
     let third = try MIDIFile.read(path: dir.appendingPathComponent("third.mid").path)
@@ -95,7 +103,9 @@ import Testing
     #expect(third.notes().map(\.pitch.int) == [62, 64, 66])
     #expect(third.tracks[1].events.contains { $0.event == .programChange(channel: MIDIChannel(0), program: 40) })
     // Without accompaniment the first tune is one track: format 0.
-    guard let r3 = try Self.run(["convert", "set.abc", "--tune", "1", "-o", "plain.mid", "--no-accompaniment"], in: dir) else { return }
+    guard
+      let r3 = try Self.run(["convert", "set.abc", "--tune", "1", "-o", "plain.mid", "--no-accompaniment"], in: dir)
+    else { return }
     #expect(r3.status == 0)
     #expect(try MIDIFile.read(path: dir.appendingPathComponent("plain.mid").path).format == 0)
   }
@@ -110,6 +120,21 @@ import Testing
     #expect(r.err.contains("X:4 (Nothing to play) has no music"))
     let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("midi").path).sorted()
     #expect(files == ["set_1.mid", "set_2-2.mid", "set_2-3.mid"])
+  }
+
+  @Test func severalInputsGoToOneDirectory() throws {
+    let dir = try Self.fixture("X:1\nT:A\nK:C\nCDE|\n")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try "X:5\nT:B\nK:G\nGAB|\n".write(to: dir.appendingPathComponent("other.abc"), atomically: true, encoding: .utf8)
+    guard let r = try Self.run(["convert", "set.abc", "other.abc", "--out-dir", "all"], in: dir) else { return }
+    #expect(r.status == 0, "\(r.err)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("all").path).sorted()
+    #expect(files == ["other_5.mid", "set_1.mid"])
+    guard let twice = try Self.run(["convert", "set.abc", "sub/set.abc", "--out-dir", "all"], in: dir) else { return }
+    #expect(twice.status == 2)
+    #expect(twice.err.contains("two inputs are named set.abc"))
+    guard let two = try Self.run(["convert", "set.abc", "other.abc", "-o", "x.mid"], in: dir) else { return }
+    #expect(two.status == 2)
   }
 
   @Test func usageAndInputErrorsAreClear() throws {
@@ -154,7 +179,9 @@ import Testing
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
     #expect(leftovers.isEmpty)
     // A failed conversion (unwritable destination) leaves the old file untouched.
-    guard let bad = try Self.run(["convert", "set.abc", "--index", "2", "-o", "tune.mid/inside.mid"], in: dir) else { return }
+    guard let bad = try Self.run(["convert", "set.abc", "--index", "2", "-o", "tune.mid/inside.mid"], in: dir) else {
+      return
+    }
     #expect(bad.status == 2)
     #expect(try MIDIFile.read(path: target.path).notes().count > 0)
   }

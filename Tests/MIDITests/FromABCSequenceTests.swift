@@ -11,11 +11,14 @@ import Testing
     let (p, _) = try P.performance("X:1\nT:Scale\nM:3/4\nL:1/4\nQ:1/4=100\nK:D\nDEF|\n")
     let s = p.midiSequence()
     #expect(s.format == 0 && s.ppq == 480 && s.tracks.count == 1)
-    let metas = s.tracks[0].events.compactMap { e -> MIDIMetaEvent? in if case .meta(let m) = e.event { return m } else { return nil } }
+    let metas = s.tracks[0].events.compactMap { e -> MIDIMetaEvent? in
+      if case .meta(let m) = e.event { return m } else { return nil }
+    }
     #expect(metas.contains(.text(MIDIMetaEvent.trackNameKind, "Scale")))
     #expect(metas.contains(.tempo(microsecondsPerQuarter: 600_000)))
     // abc2midi's time signature: 3/4 with 18 clocks per click.
-    #expect(metas.contains(.timeSignature(numerator: 3, denominatorPower: 2, clocksPerClick: 18, thirtySecondsPerQuarter: 8)))
+    #expect(
+      metas.contains(.timeSignature(numerator: 3, denominatorPower: 2, clocksPerClick: 18, thirtySecondsPerQuarter: 8)))
     #expect(metas.contains(.keySignature(sharps: 2, minor: false)))
     let notes = s.notes()
     #expect(notes.map(\.pitch.int) == [62, 64, 66])

@@ -31,11 +31,15 @@ import Testing
     // Pattern fzczfzcz: eight slots of an eighth; C bar then G bar.
     let half = P.b(1, 2)
     let expected = [
-      Self.n(36, P.b(0), half, bass: true), Self.n(48, P.b(1), half, bass: false), Self.n(52, P.b(1), half, bass: false),
-      Self.n(55, P.b(1), half, bass: false), Self.n(36, P.b(2), half, bass: true), Self.n(48, P.b(3), half, bass: false),
+      Self.n(36, P.b(0), half, bass: true), Self.n(48, P.b(1), half, bass: false),
+      Self.n(52, P.b(1), half, bass: false),
+      Self.n(55, P.b(1), half, bass: false), Self.n(36, P.b(2), half, bass: true),
+      Self.n(48, P.b(3), half, bass: false),
       Self.n(52, P.b(3), half, bass: false), Self.n(55, P.b(3), half, bass: false),
-      Self.n(43, P.b(4), half, bass: true), Self.n(55, P.b(5), half, bass: false), Self.n(59, P.b(5), half, bass: false),
-      Self.n(62, P.b(5), half, bass: false), Self.n(43, P.b(6), half, bass: true), Self.n(55, P.b(7), half, bass: false),
+      Self.n(43, P.b(4), half, bass: true), Self.n(55, P.b(5), half, bass: false),
+      Self.n(59, P.b(5), half, bass: false),
+      Self.n(62, P.b(5), half, bass: false), Self.n(43, P.b(6), half, bass: true),
+      Self.n(55, P.b(7), half, bass: false),
       Self.n(59, P.b(7), half, bass: false), Self.n(62, P.b(7), half, bass: false),
     ]
     #expect(try Self.accompaniment("\"C\"CDEF|\"G\"GABc|", header: "M:4/4\nL:1/4\nK:C") == expected)
@@ -101,7 +105,8 @@ import Testing
 
   @Test func chordProgramIsSentOnTheChordChannel() throws {
     let (p, _) = try P.performance(P.abc("M:4/4\nL:1/4\n%%MIDI chordprog 24\n%%MIDI bassprog 33\nK:C", "\"C\"C4|"))
-    let accompaniment = try #require(p.tracks.first { if case .accompaniment = $0.kind { return true } else { return false } })
+    let accompaniment = try #require(
+      p.tracks.first { if case .accompaniment = $0.kind { return true } else { return false } })
     #expect(accompaniment.channelEvents.map(\.event).contains(.programChange(channel: MIDIChannel(2), program: 24)))
     #expect(accompaniment.channelEvents.map(\.event).contains(.programChange(channel: MIDIChannel(1), program: 33)))
   }
@@ -112,7 +117,8 @@ import Testing
     // An unknown type sounds as a major triad and is reported (abc2midi does the same).
     let (p, warnings) = try P.performance(P.abc("M:4/4\nL:1/4\nK:C", "\"C\"C2 \"Cxyz\"C2|"))
     #expect(warnings.contains { $0.kind == .chordSymbol })
-    #expect(P.notes(of: p, allTracks: true).filter { $0.channel == 3 && $0.onset == P.b(3) }.map(\.pitch) == [48, 52, 55])
+    #expect(
+      P.notes(of: p, allTracks: true).filter { $0.channel == 3 && $0.onset == P.b(3) }.map(\.pitch) == [48, 52, 55])
   }
 
   @Test func pickupBarRestartsThePattern() throws {

@@ -14,7 +14,8 @@ import Testing
       return
     }
     let folder = corpora.appendingPathComponent("nottingham")
-    let files = [corpora.appendingPathComponent("irish.abc")]
+    let files =
+      [corpora.appendingPathComponent("irish.abc")]
       + (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter { $0.hasSuffix(".abc") }.sorted()
       .map { folder.appendingPathComponent($0) }
     var checked = 0
@@ -47,7 +48,9 @@ import Testing
       return
     }
     let folder = corpora.appendingPathComponent("pop")
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".abc") }).sorted(),
+    guard
+      let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".abc") })
+        .sorted(),
       !names.isEmpty
     else {
       print("skipped: ../shared/corpora/pop has no .abc files")

@@ -52,7 +52,8 @@ import Testing
     #expect(try Self.timing(body, header: header).map(\.2) == [P.b(1, 2), P.b(1, 2), P.b(1, 2), P.b(1, 2)])
     var options = PerformanceOptions()
     options.honourRhythmField = true
-    #expect(try Self.timing(body, header: header, options: options).map(\.2) == [P.b(2, 3), P.b(1, 3), P.b(2, 3), P.b(1, 3)])
+    #expect(
+      try Self.timing(body, header: header, options: options).map(\.2) == [P.b(2, 3), P.b(1, 3), P.b(2, 3), P.b(1, 3)])
   }
 
   @Test func tupletsScaleTheirNotesExactly() throws {

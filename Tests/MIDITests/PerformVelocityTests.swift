@@ -24,7 +24,8 @@ import Testing
 
   @Test func dynamicsReplaceTheTripleAndMakeEveryBeatStrong() throws {
     // §12.4 (measured): after `!ff!` a bar of quarters plays 120 110 110 110; after `!p!` 60 50 50 50.
-    #expect(try Self.velocities("!ff!CDEF|!p!CDEF|", header: "M:4/4\nL:1/4\nK:C") == [120, 110, 110, 110, 60, 50, 50, 50])
+    #expect(
+      try Self.velocities("!ff!CDEF|!p!CDEF|", header: "M:4/4\nL:1/4\nK:C") == [120, 110, 110, 110, 60, 50, 50, 50])
     // Between beats the soft value applies: `!mf!` eighths 90 65 80 65.
     #expect(try Self.velocities("!mf!CDEF z4|", header: "M:4/4\nL:1/8\nK:C") == [90, 65, 80, 65])
   }
@@ -39,14 +40,17 @@ import Testing
   @Test func crescendoMarksShiftEveryVelocity() throws {
     // abc2midi: each hairpin mark is `beatmod ±15` (`%%MIDI deltaloudness` changes the step).
     #expect(try Self.velocities("C !<(!D E !<)!F|", header: "M:4/4\nL:1/4\nK:C") == [105, 95, 110, 110])
-    #expect(try Self.velocities("!>(!C D E F|", header: "M:4/4\nL:1/4\n%%MIDI deltaloudness 10\nK:C") == [95, 70, 85, 70])
+    #expect(
+      try Self.velocities("!>(!C D E F|", header: "M:4/4\nL:1/4\n%%MIDI deltaloudness 10\nK:C") == [95, 70, 85, 70])
   }
 
   @Test func accentsAddTwentyUnlessSwitchedOff() throws {
     // A deliberate deviation (§12.4): abc2midi ignores accents.
     #expect(try Self.velocities("LC !accent!D E F|", header: "M:4/4\nL:1/4\nK:C") == [125, 100, 95, 80])
     #expect(
-      try Self.velocities("LC !accent!D E F|", header: "M:4/4\nL:1/4\nK:C", options: .abc2midiCompatible) == [105, 80, 95, 80])
+      try Self.velocities("LC !accent!D E F|", header: "M:4/4\nL:1/4\nK:C", options: .abc2midiCompatible) == [
+        105, 80, 95, 80,
+      ])
   }
 
   @Test func repeatInsideABarDoesNotRestartTheCount() throws {

@@ -50,7 +50,8 @@ import Testing
     let (p, _) = try P.performance(abc)
     let voices = p.tracks.filter { if case .voice = $0.kind { return true } else { return false } }
     #expect(voices.map(\.channel.userNumber) == [1, 4, 5])
-    let accompaniment = try #require(p.tracks.first { if case .accompaniment = $0.kind { return true } else { return false } })
+    let accompaniment = try #require(
+      p.tracks.first { if case .accompaniment = $0.kind { return true } else { return false } })
     #expect(Set(accompaniment.notes.map(\.channel.userNumber)) == [2, 3])
   }
 

@@ -7,7 +7,8 @@ internal import CLSTMKernels
 /// layers is one GEMM over all `T·B` rows; the time loop (C, `CLSTM_layer_forward`) runs `h · W_hhᵀ` through a
 /// packed AVX-512 strip kernel with the gate activations fused. Backward mirrors it: the time loop computes only
 /// `dz_{t+1} · W_hh` and the gate gradients; `dW_hh = dzᵀ · H_prev`, `dW_ih = dzᵀ · X` and `dX = dz · W_ih` are single
-/// GEMMs over the window afterwards, and layer 0's gradient is scattered into the table's gradient.
+/// GEMMs over the window afterwards. The time loop also sums the bias gradient and, for layer 0, scatters `dz` into
+/// the table's gradient, from which `dW_ih0` and `dEmb` follow by two small GEMMs.
 final class LSTMEngine {
   let hyperparameters: LSTMHyperparameters
   let layout: ParameterLayout
@@ -42,16 +43,7 @@ final class LSTMEngine {
   }
 
   /// The current parameters as a value.
-  var parameterValues: LSTMParameters {
-    // The buffer always holds a valid layout for these hyperparameters.
-    (try? LSTMParameters(hyperparameters: hyperparameters, values: parameters.array))!
-  }
-
-  /// Replaces the parameters (same hyperparameters).
-  func load(_ values: [Float]) {
-    parameters.copy(from: values)
-    parametersChanged()
-  }
+  var parameterValues: LSTMParameters { LSTMParameters(validated: hyperparameters, values: parameters.array) }
 
   /// Marks derived weights stale; call after every update of `parameters`.
   func parametersChanged() { parameterVersion &+= 1 }

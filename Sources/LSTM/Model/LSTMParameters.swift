@@ -56,6 +56,13 @@ public struct LSTMParameters: Sendable, Equatable {
     self.values = values
   }
 
+  /// Wraps values already known to match `hyperparameters` (validated when the engine holding them was made).
+  init(validated hyperparameters: LSTMHyperparameters, values: [Float]) {
+    self.hyperparameters = hyperparameters
+    self.layout = ParameterLayout(hyperparameters)
+    self.values = values
+  }
+
   /// The tensor called `name` (PyTorch naming), or `nil`.
   public func tensor(named name: String) -> NamedTensor? {
     guard let entry = layout.entry(named: name) else { return nil }

@@ -22,7 +22,8 @@ struct ABC2MIDIRepeats {
 
   /// Unfolds one voice. `fixRepeats` is abc2midi's condition for its second repair pass (a single voice and no `P:`
   /// play order); `isFirstVoice` places the bar abc2midi adds at the start of the music.
-  static func unfold(_ items: [ScriptItem], partOrder: [String]?, fixRepeats: Bool, isFirstVoice: Bool) -> [PlayedItem] {
+  static func unfold(_ items: [ScriptItem], partOrder: [String]?, fixRepeats: Bool, isFirstVoice: Bool) -> [PlayedItem]
+  {
     var features: [Feature] = []
     features.reserveCapacity(items.count + 4)
     // A header `P:` naming a single part is taken as that part's label at the start of the body, unless the body
@@ -35,18 +36,24 @@ struct ABC2MIDIRepeats {
     // abc2midi adds a `||` where the first line of music starts (after field lines and part labels; before the
     // chord symbols and dynamics written on that line).
     var addedBar: Int?
-    var musicStart: Int? = isFirstVoice ? items.firstIndex { item in
-      switch item {
-      case .sound, .bar, .ending, .control(.chordSymbol), .control(.dynamic), .control(.velocityShift), .control(.pedal):
-        return true
-      default:
-        return false
-      }
-    } : nil
+    var musicStart: Int? =
+      isFirstVoice
+      ? items.firstIndex { item in
+        switch item {
+        case .sound, .bar, .ending, .control(.chordSymbol), .control(.dynamic), .control(.velocityShift),
+          .control(.pedal):
+          return true
+        default:
+          return false
+        }
+      } : nil
     for (index, item) in items.enumerated() {
       if index == musicStart {
         addedBar = features.count
-        features.append(.bar(.double, BarMark(isPlain: false, endRepeats: 0, startRepeats: 0, isSectionBoundary: true, location: .start)))
+        features.append(
+          .bar(
+            .double, BarMark(isPlain: false, endRepeats: 0, startRepeats: 0, isSectionBoundary: true, location: .start))
+        )
         musicStart = nil
       }
       switch item {
@@ -56,7 +63,8 @@ struct ABC2MIDIRepeats {
       case .ending(let e): features.append(.ending(e))
       case .bar(let b):
         let kind: Kind =
-          b.endRepeats > 0 && b.startRepeats > 0 ? .doubleRepeat
+          b.endRepeats > 0 && b.startRepeats > 0
+          ? .doubleRepeat
           : b.endRepeats > 0 ? .endRepeat : b.startRepeats > 0 ? .startRepeat : b.isSectionBoundary ? .double : .single
         features.append(.bar(kind, b))
       }
@@ -89,7 +97,10 @@ struct ABC2MIDIRepeats {
       }
     }
     for i in inserts.reversed() {
-      f.insert(.bar(.startRepeat, BarMark(isPlain: false, endRepeats: 0, startRepeats: 1, isSectionBoundary: false, location: .start)), at: i)
+      f.insert(
+        .bar(
+          .startRepeat,
+          BarMark(isPlain: false, endRepeats: 0, startRepeats: 1, isSectionBoundary: false, location: .start)), at: i)
     }
   }
 

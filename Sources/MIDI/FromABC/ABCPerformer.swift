@@ -47,13 +47,16 @@ public struct ABCPerformer: Sendable {
       var items: [PlayedItem] = []
       for (k, segment) in voiceSegments.enumerated() {
         items += segment
-        if v > 0, settings.partOrder != nil, !options.abc2midiRepeats, k < segments[0].count, Self.duration(segment) == .zero {
+        if v > 0, settings.partOrder != nil, !options.abc2midiRepeats, k < segments[0].count,
+          Self.duration(segment) == .zero
+        {
           let length = Self.duration(segments[0][k])
           if length > .zero { items.append(.sound(Sound(advance: length, tones: [], location: tune.location))) }
         }
         if items.count > Self.maxPlayedItems {
           warnings.append(
-            PerformanceWarning(.parts, "the unfolded tune is too long (over \(Self.maxPlayedItems) events in a voice); cut short"))
+            PerformanceWarning(
+              .parts, "the unfolded tune is too long (over \(Self.maxPlayedItems) events in a voice); cut short"))
           items.removeSubrange(Self.maxPlayedItems...)
           break
         }
@@ -86,14 +89,17 @@ public struct ABCPerformer: Sendable {
       plans.append(Plan(voice: v, channels: channels, chords: chords, drums: drums, drone: drone))
     }
     if allocator.exhausted {
-      warnings.append(PerformanceWarning(.voices, "more than 15 channels needed (voices and accompaniment); some share channel 1"))
+      warnings.append(
+        PerformanceWarning(.voices, "more than 15 channels needed (voices and accompaniment); some share channel 1"))
     }
 
     var performance = Performance(title: settings.title)
     performance.tempoChanges = [Performance.TempoChange(time: .zero, microsecondsPerQuarter: settings.tempo)]
     if !settings.freeMeter {
       let ts = settings.meter?.timeSignature ?? (4, 4)
-      performance.meterChanges = [Performance.MeterChange(time: .zero, numerator: ts.numerator, denominator: ts.denominator)]
+      performance.meterChanges = [
+        Performance.MeterChange(time: .zero, numerator: ts.numerator, denominator: ts.denominator)
+      ]
     }
     performance.keyChanges = [Performance.KeyChange(time: .zero, sharps: settings.sharps, minor: settings.minor)]
     let headerTranspose = settings.transpose
@@ -125,7 +131,8 @@ public struct ABCPerformer: Sendable {
       }
       if plan.drums {
         performance.tracks.append(
-          Performance.Track(kind: .drums(voice: script.id), name: "drums", channel: .percussion, notes: Self.sorted(out.drumNotes)))
+          Performance.Track(
+            kind: .drums(voice: script.id), name: "drums", channel: .percussion, notes: Self.sorted(out.drumNotes)))
       }
       if plan.drone, let c = plan.channels.drone {
         performance.tracks.append(
@@ -163,23 +170,32 @@ public struct ABCPerformer: Sendable {
   }
 
   static func sorted(_ notes: [Performance.Note]) -> [Performance.Note] {
-    notes.enumerated().sorted { $0.element.onset != $1.element.onset ? $0.element.onset < $1.element.onset : $0.offset < $1.offset }
-      .map(\.element)
+    notes.enumerated().sorted {
+      $0.element.onset != $1.element.onset ? $0.element.onset < $1.element.onset : $0.offset < $1.offset
+    }
+    .map(\.element)
   }
 
   static func sorted(_ events: [Performance.ChannelEvent]) -> [Performance.ChannelEvent] {
-    events.enumerated().sorted { $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.offset < $1.offset }
-      .map(\.element)
+    events.enumerated().sorted {
+      $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.offset < $1.offset
+    }
+    .map(\.element)
   }
 
   /// Sorted by time; of several changes at the same time the last one wins.
   static func lastPerTime<T>(_ changes: [T], time: KeyPath<T, NoteLength>) -> [T] {
     let ordered = changes.enumerated().sorted {
-      $0.element[keyPath: time] != $1.element[keyPath: time] ? $0.element[keyPath: time] < $1.element[keyPath: time] : $0.offset < $1.offset
+      $0.element[keyPath: time] != $1.element[keyPath: time]
+        ? $0.element[keyPath: time] < $1.element[keyPath: time] : $0.offset < $1.offset
     }.map(\.element)
     var result: [T] = []
     for c in ordered {
-      if let last = result.last, last[keyPath: time] == c[keyPath: time] { result[result.count - 1] = c } else { result.append(c) }
+      if let last = result.last, last[keyPath: time] == c[keyPath: time] {
+        result[result.count - 1] = c
+      } else {
+        result.append(c)
+      }
     }
     return result
   }

@@ -105,7 +105,8 @@ public enum ABCToMIDI {
 
   /// `forEachTune(inABCText:)` for the raw bytes of an ABC file (UTF-8; invalid sequences are diagnosed).
   public static func forEachTune(
-    inABCBytes bytes: [UInt8], options: PerformanceOptions = PerformanceOptions(), _ body: (ConvertedTune) throws -> Void
+    inABCBytes bytes: [UInt8], options: PerformanceOptions = PerformanceOptions(),
+    _ body: (ConvertedTune) throws -> Void
   ) rethrows {
     let splitter = ABCTuneSplitter(bytes: bytes)
     let parser = ABCParser()
@@ -235,10 +236,12 @@ public enum ABCToMIDIError: Error, Hashable, Sendable, CustomStringConvertible {
     case .tuneNotFound(let path, let selector, let available):
       let numbers = available.map { $0.map(String.init) ?? "?" }
       let shown = numbers.prefix(12).joined(separator: ", ") + (numbers.count > 12 ? ", …" : "")
-      return "\(path): \(selector) not found; the file has \(available.count) tune(s) (X: \(shown)); choose one with --tune X or --index N"
+      return
+        "\(path): \(selector) not found; the file has \(available.count) tune(s) (X: \(shown)); choose one with --tune X or --index N"
     case .noMusic(let path, let info):
       let name = info.referenceNumber.map { "X:\($0)" } ?? "tune \(info.ordinal + 1)"
-      return "\(path):\(info.location.line):\(info.location.column): error: \(name)\(info.title.map { " (\($0))" } ?? "") has no music to convert (check that its header ends with a K: line and notes follow it)"
+      return
+        "\(path):\(info.location.line):\(info.location.column): error: \(name)\(info.title.map { " (\($0))" } ?? "") has no music to convert (check that its header ends with a K: line and notes follow it)"
     }
   }
 }

@@ -137,7 +137,9 @@ struct Accompanist {
     drumPattern = steps.isEmpty ? [Step(code: "z", count: 1)] : steps
     let hits = drumPattern.filter { $0.code == "d" }.count
     drumKeys = (0..<hits).map { $0 < keys.count && (0...127).contains(keys[$0]) ? keys[$0] : 35 }
-    drumVelocities = (0..<hits).map { $0 < velocities.count && (1...127).contains(velocities[$0]) ? velocities[$0] : 80 }
+    drumVelocities = (0..<hits).map {
+      $0 < velocities.count && (1...127).contains(velocities[$0]) ? velocities[$0] : 80
+    }
     let total = max(1, drumPattern.reduce(0) { $0 + $1.count })
     drumSlot = NoteLength(exactly: meter.numerator * drumBars, max(1, meter.denominator) * total) ?? NoteLength(1, 4)
   }
@@ -183,7 +185,9 @@ struct Accompanist {
 
   /// Plays every slot event before `end` (strictly), in time order; `transpose` applies to chord and bass notes.
   mutating func play(until end: NoteLength, transpose: Int) {
-    while let next = queue.indices.min(by: { (queue[$0].time, queue[$0].sequence) < (queue[$1].time, queue[$1].sequence) }),
+    while let next = queue.indices.min(by: {
+      (queue[$0].time, queue[$0].sequence) < (queue[$1].time, queue[$1].sequence)
+    }),
       queue[next].time < end
     {
       let event = queue.remove(at: next)
@@ -226,7 +230,8 @@ struct Accompanist {
       case "x":
         if !warnedNoPattern {
           warnedNoPattern = true
-          warnings.append(PerformanceWarning(.midiDirective, "no accompaniment pattern for this meter; give one with %%MIDI gchord"))
+          warnings.append(
+            PerformanceWarning(.midiDirective, "no accompaniment pattern for this meter; give one with %%MIDI gchord"))
         }
       default:
         break

@@ -44,7 +44,8 @@ struct GuitarChord: Hashable {
     var chars = Array(text)[...]
     if chars.first == "(" { chars.removeFirst() }
     func letter() -> (semitone: Int, lowercase: Bool)? {
-      guard let c = chars.first, let ascii = c.asciiValue, let l = NoteLetter(ascii: ascii), "ABCDEFGabcdefg".contains(c)
+      guard let c = chars.first, let ascii = c.asciiValue, let l = NoteLetter(ascii: ascii),
+        "ABCDEFGabcdefg".contains(c)
       else { return nil }
       chars.removeFirst()
       var shift = 0

@@ -97,7 +97,9 @@ extension Performance {
       list.add(Self.tick(change.time, ppq: ppq), .meta(.tempo(microsecondsPerQuarter: us)))
     }
     for change in meterChanges {
-      guard let event = Self.timeSignature(numerator: change.numerator, denominator: change.denominator) else { continue }
+      guard let event = Self.timeSignature(numerator: change.numerator, denominator: change.denominator) else {
+        continue
+      }
       list.add(Self.tick(change.time, ppq: ppq), .meta(event))
     }
     for change in keyChanges {

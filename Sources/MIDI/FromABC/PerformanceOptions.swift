@@ -40,7 +40,8 @@ public struct PerformanceOptions: Hashable, Sendable {
   public init(
     transpose: Int = 0, programOverride: Int? = nil, accompaniment: Bool = true, ppq: Int = 480, format: Int? = nil,
     abc2midiChords: Bool = false, defaultTempo: Int = 120, honourRhythmField: Bool = false,
-    chordAttack: NoteLength = .zero, accentVelocityBoost: Int = 20, abc2midiRepeats: Bool = false, ornaments: Bool = true
+    chordAttack: NoteLength = .zero, accentVelocityBoost: Int = 20, abc2midiRepeats: Bool = false,
+    ornaments: Bool = true
   ) {
     self.transpose = transpose
     self.programOverride = programOverride

@@ -59,7 +59,9 @@ struct RepeatUnfolder {
     for label in order {
       guard let segment = parts[label] else {
         if reportMissing && reported.insert(label).inserted {
-          warnings.append(PerformanceWarning(.parts, "P: plays part \(label), which is never defined (no P:\(label) in the body); skipped"))
+          warnings.append(
+            PerformanceWarning(
+              .parts, "P: plays part \(label), which is never defined (no P:\(label) in the body); skipped"))
         }
         result.append([])
         continue
@@ -111,7 +113,10 @@ struct RepeatUnfolder {
         } else if b.startRepeats > 0 {
           if expectRepeat {
             // `|: A |: B`: the second start closes the first section (abc2midi plays it as `::`).
-            warnings.append(PerformanceWarning(.repeats, "start repeat inside an open repeat; played as :: (nested repeats are not supported, E-06)", at: b.location))
+            warnings.append(
+              PerformanceWarning(
+                .repeats, "start repeat inside an open repeat; played as :: (nested repeats are not supported, E-06)",
+                at: b.location))
             out.append(.jumpBack(id: sectionStart))
             emit(items[sectionStart..<i], into: &out)
             out.append(.bar(b))
@@ -176,7 +181,9 @@ struct RepeatUnfolder {
       }
       // The last ending: when it spans several bars and then meets `:|`, that end repeat belongs to the next section
       // (the session pattern `|2 ...| B part ...:|`, whose B part has no `|:`); the ending is its first bar.
-      if closing != nil, let firstBar = items[(j + 1)..<k].firstIndex(where: { if case .bar = $0 { return true } else { return false } }) {
+      if closing != nil,
+        let firstBar = items[(j + 1)..<k].firstIndex(where: { if case .bar = $0 { return true } else { return false } })
+      {
         endings.append((mark, j + 1..<firstBar + 1, nil))
         resume = firstBar + 1
       } else {

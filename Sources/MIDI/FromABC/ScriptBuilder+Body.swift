@@ -101,8 +101,12 @@ extension ScriptBuilder {
         warnings.append(PerformanceWarning(.midiDirective, "%%MIDI ratio needs two positive numbers", at: d.location))
       }
     case .grace(let f):
-      if f > .zero && f < .one { graceTiming = .fraction(f) } else {
-        warnings.append(PerformanceWarning(.midiDirective, "%%MIDI grace needs a fraction between 0 and 1, such as 1/4", at: d.location))
+      if f > .zero && f < .one {
+        graceTiming = .fraction(f)
+      } else {
+        warnings.append(
+          PerformanceWarning(
+            .midiDirective, "%%MIDI grace needs a fraction between 0 and 1, such as 1/4", at: d.location))
       }
     case .graceDivider(let n):
       if n >= 1 { graceTiming = .divider(n) }
@@ -127,7 +131,10 @@ extension ScriptBuilder {
       voices[current].expand = f * voices[current].unitLength
       voices[current].trim = .zero
     case .randomChordAttack:
-      warnings.append(PerformanceWarning(.midiDirective, "%%MIDI randomchordattack is not supported (playback is deterministic); use chordattack", at: d.location))
+      warnings.append(
+        PerformanceWarning(
+          .midiDirective, "%%MIDI randomchordattack is not supported (playback is deterministic); use chordattack",
+          at: d.location))
     case .voiceInstrument(let id, let instrument, _, _):
       guard let instrument, (1...128).contains(instrument) else { return }
       let target = id.map { voice(String($0.prefix(20))) } ?? current
@@ -160,7 +167,9 @@ extension ScriptBuilder {
     returnFromOverlay()
     var v = voices[current]
     if !v.pendingGraces.isEmpty {
-      warnings.append(PerformanceWarning(.graceNotes, "grace notes before a bar line have no note to lean on; dropped", at: b.location))
+      warnings.append(
+        PerformanceWarning(
+          .graceNotes, "grace notes before a bar line have no note to lean on; dropped", at: b.location))
       v.pendingGraces.removeAll()
     }
     v.pendingDecorations.removeAll()
@@ -233,7 +242,10 @@ extension ScriptBuilder {
     }
     if !resolved.known {
       warnings.append(
-        PerformanceWarning(.chordSymbol, "chord type \"\(type)\" in \"\(s.text)\" is unknown; playing a major triad (define it with %%MIDI chordname)", at: s.location))
+        PerformanceWarning(
+          .chordSymbol,
+          "chord type \"\(type)\" in \"\(s.text)\" is unknown; playing a major triad (define it with %%MIDI chordname)",
+          at: s.location))
     }
     voices[current].append(.control(.chordSymbol(resolved.chord, known: resolved.known)))
   }
@@ -294,7 +306,11 @@ extension ScriptBuilder {
       guard let ov = voiceIndex["\(voices[base].script.id)&\(k)"] else { continue }
       let ovTime = Self.time(of: voices[ov].script.items[voices[ov].barStartItem...])
       if ovTime < baseTime {
-        voices[ov].append(.sound(Sound(advance: baseTime - ovTime, tones: [], location: voices[base].script.items.last.map(Self.location) ?? tune.location)))
+        voices[ov].append(
+          .sound(
+            Sound(
+              advance: baseTime - ovTime, tones: [],
+              location: voices[base].script.items.last.map(Self.location) ?? tune.location)))
       }
       voices[ov].mirroredItems = voices[base].script.items.count
     }

@@ -38,7 +38,8 @@ extension ScriptBuilder {
     }
     guard stolen < host.advance else {
       warnings.append(
-        PerformanceWarning(.graceNotes, "grace notes are longer than the note they lean on; dropped", at: group.location))
+        PerformanceWarning(
+          .graceNotes, "grace notes are longer than the note they lean on; dropped", at: group.location))
       voices[v].script.items.removeSubrange(group.graces)
       return group.graces
     }

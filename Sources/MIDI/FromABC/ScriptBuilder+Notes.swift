@@ -78,7 +78,8 @@ extension ScriptBuilder {
       if length != advance { unequal = true }
       if options.abc2midiChords { length = advance }
       let (pitch, step, bend) = resolvePitch(n, propagate: true)
-      var tone = Tone(pitch: pitch, staffStep: step, duration: length, isTied: n.tie != nil || c.tie != nil, pitchBend: bend)
+      var tone = Tone(
+        pitch: pitch, staffStep: step, duration: length, isTied: n.tie != nil || c.tie != nil, pitchBend: bend)
       if marks.staccato { tone.duration = length / NoteLength(2) }
       tones.append(tone)
     }
@@ -86,13 +87,18 @@ extension ScriptBuilder {
       reportedUnequalChord = true
       let how = options.abc2midiChords ? "every note sounds as long as the first" : "each note keeps its own length"
       warnings.append(
-        PerformanceWarning(.unequalChord, "chord notes of different lengths: the chord lasts as long as its first note and \(how) (C-03)", at: c.location))
+        PerformanceWarning(
+          .unequalChord,
+          "chord notes of different lengths: the chord lasts as long as its first note and \(how) (C-03)",
+          at: c.location))
     }
     attachGraces(location: c.location)
     voices[current].hornpipePosition += c.effectiveLength * unit * factor
     voices[current].hornpipeLast = nil
     let start = voices[current].append(
-      .sound(Sound(advance: advance, tones: tones, isAccented: marks.accent, isArpeggio: marks.arpeggio, location: c.location)))
+      .sound(
+        Sound(
+          advance: advance, tones: tones, isAccented: marks.accent, isArpeggio: marks.arpeggio, location: c.location)))
     finishGroup(start..<start + 1, base: nil)
     voices[current].addLyricTarget(start)
   }
@@ -113,7 +119,9 @@ extension ScriptBuilder {
   mutating func multiMeasureRest(_ m: MultiMeasureRest) {
     _ = takeDecorations()
     if voices[current].meter == nil || voices[current].meter == .some(Meter.none) {
-      warnings.append(PerformanceWarning(.meter, "\(m.isInvisible ? "X" : "Z")\(m.countText) needs a meter; counted as 4/4 bars", at: m.location))
+      warnings.append(
+        PerformanceWarning(
+          .meter, "\(m.isInvisible ? "X" : "Z")\(m.countText) needs a meter; counted as 4/4 bars", at: m.location))
     }
     let bars = max(1, min(m.bars, 10_000))
     let length = voices[current].barLength
@@ -132,7 +140,8 @@ extension ScriptBuilder {
 
   mutating func tuplet(_ t: Tuplet) {
     if voices[current].tupletRemaining > 0 {
-      warnings.append(PerformanceWarning(.tuplet, "tuplet starts before the previous one has all its notes", at: t.location))
+      warnings.append(
+        PerformanceWarning(.tuplet, "tuplet starts before the previous one has all its notes", at: t.location))
     }
     voices[current].tupletRatio = t.ratio
     voices[current].tupletRemaining = max(0, t.r)
@@ -150,7 +159,10 @@ extension ScriptBuilder {
 
   mutating func brokenRhythm(_ b: BrokenRhythm) {
     guard let last = voices[current].lastGroup else {
-      warnings.append(PerformanceWarning(.unequalBrokenRhythm, "\(b.direction == .firstLonger ? ">" : "<") has no note before it; ignored", at: b.location))
+      warnings.append(
+        PerformanceWarning(
+          .unequalBrokenRhythm, "\(b.direction == .firstLonger ? ">" : "<") has no note before it; ignored",
+          at: b.location))
       return
     }
     voices[current].pendingBroken = (b, last)
@@ -167,7 +179,10 @@ extension ScriptBuilder {
       }
       if let a = pending.first.base, let b = base, a != b {
         warnings.append(
-          PerformanceWarning(.unequalBrokenRhythm, "broken rhythm between notes of different lengths (\(a) and \(b) of a whole note) is not applied, as in abc2midi (B-04)", at: rhythm.location))
+          PerformanceWarning(
+            .unequalBrokenRhythm,
+            "broken rhythm between notes of different lengths (\(a) and \(b) of a whole note) is not applied, as in abc2midi (B-04)",
+            at: rhythm.location))
       } else {
         scale(pending.first.range, by: factors.0)
         scale(range, by: factors.1)
@@ -229,7 +244,9 @@ extension ScriptBuilder {
         let (pitch, step, bend) = resolvePitch(n, propagate: false)
         let length = n.length * unit * factor
         voices[current].pendingGraces.append(
-          Sound(advance: length, tones: [Tone(pitch: pitch, staffStep: step, duration: length, pitchBend: bend)], isGrace: true, location: n.location))
+          Sound(
+            advance: length, tones: [Tone(pitch: pitch, staffStep: step, duration: length, pitchBend: bend)],
+            isGrace: true, location: n.location))
       case .chord(let c):
         let notes = c.notes
         guard let first = notes.first else { continue }
@@ -254,7 +271,8 @@ extension ScriptBuilder {
     let start = voices[current].script.items.count
     for g in pending { voices[current].append(.sound(g)) }
     let end = voices[current].script.items.count
-    graceGroups[current].append(GraceGroupRecord(graces: start..<end, host: end, timing: graceTiming, location: location))
+    graceGroups[current].append(
+      GraceGroupRecord(graces: start..<end, host: end, timing: graceTiming, location: location))
   }
 
   /// `~` (abc2midi's ornament): a cut from the upper neighbour before the note; a note of three units gets a cut from
@@ -268,17 +286,27 @@ extension ScriptBuilder {
         advance: unitLength, tones: [Tone(pitch: pitch, staffStep: step, duration: unitLength)], isGrace: true,
         location: sound.location)
       let index = voices[current].append(.sound(grace))
-      graceGroups[current].append(GraceGroupRecord(graces: index..<index + 1, host: index + 1, timing: .divider(4), location: sound.location))
+      graceGroups[current].append(
+        GraceGroupRecord(graces: index..<index + 1, host: index + 1, timing: .divider(4), location: sound.location))
     }
     let units = sound.advance / unitLength
     if units == NoteLength(3) {
       main.advance = unitLength
-      main.tones = main.tones.map { var t = $0; t.duration = unitLength; t.isTied = false; return t }
+      main.tones = main.tones.map {
+        var t = $0
+        t.duration = unitLength
+        t.isTied = false
+        return t
+      }
       voices[current].append(.sound(main))
       cut(upPitch, upStep)
       voices[current].append(.sound(main))
       cut(downPitch, downStep)
-      main.tones = sound.tones.map { var t = $0; t.duration = unitLength; return t }
+      main.tones = sound.tones.map {
+        var t = $0
+        t.duration = unitLength
+        return t
+      }
       voices[current].append(.sound(main))
     } else {
       cut(upPitch, upStep)
@@ -327,14 +355,13 @@ extension ScriptBuilder {
         }
       }
     } else {
-      let v = voices[current]
       let inBar: Accidental? =
         switch propagation {
-        case .pitch: v.barAccidentalsByLetter[letter]
-        case .octave: v.barAccidentalsByOctave[octaveKey]
+        case .pitch: voices[current].barAccidentalsByLetter[letter]
+        case .octave: voices[current].barAccidentalsByOctave[octaveKey]
         case .none: nil
         }
-      shift = (inBar ?? v.keySignature[letter])?.wholeSemitones ?? 0
+      shift = (inBar ?? voices[current].keySignature[letter])?.wholeSemitones ?? 0
     }
     return (middleC + 12 * octave + letter.semitone + shift, step, bend)
   }

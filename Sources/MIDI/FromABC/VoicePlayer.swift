@@ -68,7 +68,8 @@ struct VoicePlayer {
       chordChannel: channels.chord ?? channels.voice, meter: meter)
     if let program = options.programOverride, !channels.voice.isPercussion {
       output.channelEvents.append(
-        Performance.ChannelEvent(time: .zero, event: .programChange(channel: channels.voice, program: UInt7(clamping: program))))
+        Performance.ChannelEvent(
+          time: .zero, event: .programChange(channel: channels.voice, program: UInt7(clamping: program))))
     }
   }
 
@@ -90,7 +91,8 @@ struct VoicePlayer {
       }
     }
     for open in openTies {
-      warnings.append(PerformanceWarning(.unmatchedTie, "tie at the end of the voice has no note to tie to", at: open.location))
+      warnings.append(
+        PerformanceWarning(.unmatchedTie, "tie at the end of the voice has no note to tie to", at: open.location))
     }
     openTies.removeAll()
     stopDrone()
@@ -134,7 +136,8 @@ struct VoicePlayer {
       let index = output.notes.count
       output.notes.append(
         Performance.Note(
-          onset: start, duration: duration, pitch: UInt7(clamping: pitch), velocity: UInt7(clamping: max(1, min(127, velocity))),
+          onset: start, duration: duration, pitch: UInt7(clamping: pitch),
+          velocity: UInt7(clamping: max(1, min(127, velocity))),
           channel: channel, pitchBend: tone.pitchBend, location: s.location))
       if tone.isTied && !s.isGrace {
         openTies.append((index, tone.pitch, tone.staffStep, false, s.location))
@@ -156,7 +159,8 @@ struct VoicePlayer {
     for (t, tone) in s.tones.enumerated() {
       guard
         let k = openTies.indices.first(where: {
-          !used[$0] && (openTies[$0].pitch == tone.pitch || (openTies[$0].afterBar && openTies[$0].staffStep == tone.staffStep))
+          !used[$0]
+            && (openTies[$0].pitch == tone.pitch || (openTies[$0].afterBar && openTies[$0].staffStep == tone.staffStep))
         })
       else { continue }
       used[k] = true
@@ -166,7 +170,10 @@ struct VoicePlayer {
       if tone.isTied { stillOpen.append((open.note, open.pitch, open.staffStep, false, open.location)) }
     }
     for (k, open) in openTies.enumerated() where !used[k] {
-      warnings.append(PerformanceWarning(.unmatchedTie, "tie is not followed by a note of the same pitch; the notes are played separately (T-05)", at: open.location))
+      warnings.append(
+        PerformanceWarning(
+          .unmatchedTie, "tie is not followed by a note of the same pitch; the notes are played separately (T-05)",
+          at: open.location))
     }
     openTies = stillOpen
     return matchedTones
@@ -187,7 +194,8 @@ struct VoicePlayer {
       beat.setMeter(m)
       accompanist.setMeter(m)
       if let ts = m.timeSignature {
-        output.meterChanges.append(Performance.MeterChange(time: time, numerator: ts.numerator, denominator: ts.denominator))
+        output.meterChanges.append(
+          Performance.MeterChange(time: time, numerator: ts.numerator, denominator: ts.denominator))
       }
     case .key(let sharps, let minor):
       output.keyChanges.append(Performance.KeyChange(time: time, sharps: sharps, minor: minor))
@@ -300,7 +308,8 @@ struct VoicePlayer {
     if !droneProgramSent {
       droneProgramSent = true
       output.droneEvents.append(
-        Performance.ChannelEvent(time: time, event: .programChange(channel: c, program: UInt7(clamping: drone.program))))
+        Performance.ChannelEvent(time: time, event: .programChange(channel: c, program: UInt7(clamping: drone.program)))
+      )
     }
     droneStart = time
   }
@@ -312,7 +321,8 @@ struct VoicePlayer {
     for (p, v) in [(drone.pitch1, drone.velocity1), (drone.pitch2, drone.velocity2)] {
       output.droneNotes.append(
         Performance.Note(
-          onset: start, duration: time - start, pitch: UInt7(clamping: p + t), velocity: UInt7(clamping: max(1, v)), channel: c))
+          onset: start, duration: time - start, pitch: UInt7(clamping: p + t), velocity: UInt7(clamping: max(1, v)),
+          channel: c))
     }
   }
 
@@ -328,7 +338,9 @@ struct VoicePlayer {
     let p = channel.isPercussion ? (drumMap[pitch] ?? pitch) : pitch + transposition(percussion: false)
     if !(0...127).contains(p) && !warnedRange {
       warnedRange = true
-      warnings.append(PerformanceWarning(.pitchRange, "pitch \(p) is outside MIDI 0…127 (after transposition); clamped (N-03)", at: location))
+      warnings.append(
+        PerformanceWarning(
+          .pitchRange, "pitch \(p) is outside MIDI 0…127 (after transposition); clamped (N-03)", at: location))
     }
     return min(127, max(0, p))
   }

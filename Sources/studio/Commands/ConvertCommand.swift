@@ -13,10 +13,11 @@ struct ConvertCommand: ParsableCommand {
       (format 0 for a single voice without accompaniment, else format 1). --abc2midi reproduces abc2midi 4.84 \
       note for note, including where it departs from the standard.
 
-      With -o, the file must hold one tune, or --tune/--index must pick one. With --out-dir, every tune is written \
-      to DIR/<stem>_<X>.mid (<stem> is the input name without .abc, <X> the tune's X: number); when an X: number is \
-      used by more than one tune, each of those tunes is written to DIR/<stem>_<X>-<N>.mid, N being its position in \
-      the file (1 = first tune); a tune without an X: number is written to DIR/<stem>_tune-<N>.mid.
+      With -o, give one file; it must hold one tune, or --tune/--index must pick one. With --out-dir, give one or \
+      more files; every tune is written to DIR/<stem>_<X>.mid (<stem> is the input name without .abc, <X> the \
+      tune's X: number); when an X: number is used by more than one tune of a file, each of those tunes is written \
+      to DIR/<stem>_<X>-<N>.mid, N being its position in the file (1 = first tune); a tune without an X: number is \
+      written to DIR/<stem>_tune-<N>.mid.
 
       Tunes with errors are still converted where the music is clear; the problems are printed as warnings \
       (file:line:col; with --out-dir only errors unless --verbose). Files are written atomically: an existing file \
@@ -27,13 +28,14 @@ struct ConvertCommand: ParsableCommand {
         studio convert irish.abc --tune 3 -o kesh.mid
         studio convert irish.abc --index 140 -o tune.mid --transpose -2
         studio convert nottingham/jigs.abc --out-dir midi/ --format 1 --ppq 960
+        studio convert nottingham/*.abc --out-dir midi/
 
       Exit status: 0 success, 1 when a tune has no music to convert, 2 on usage or I/O errors.
       """)
 
   @OptionGroup var global: GlobalOptions
 
-  @Argument(help: ArgumentHelp("The ABC file.", valueName: "input.abc")) var input: String
+  @Argument(help: ArgumentHelp("The ABC file (several with --out-dir).", valueName: "input.abc")) var inputs: [String]
 
   @Option(name: .shortAndLong, help: ArgumentHelp("Output MIDI file (one tune).", valueName: "path"))
   var output: String?
@@ -68,6 +70,14 @@ struct ConvertCommand: ParsableCommand {
   var abc2midi = false
 
   func validate() throws {
+    guard !inputs.isEmpty else { throw ValidationError("give the ABC file to convert") }
+    if output != nil && inputs.count > 1 {
+      throw ValidationError("-o writes one tune: give one input file, or use --out-dir DIR for several")
+    }
+    let stems = inputs.map(Self.stem)
+    if let twice = stems.first(where: { s in stems.filter { $0 == s }.count > 1 }) {
+      throw ValidationError("two inputs are named \(twice).abc; their tunes would get the same output names")
+    }
     if output == nil && outputDirectory == nil {
       throw ValidationError("give an output: -o OUT.mid for one tune, or --out-dir DIR for one file per tune")
     }
@@ -91,30 +101,38 @@ struct ConvertCommand: ParsableCommand {
     options.accompaniment = !noAccompaniment
     options.ppq = ppq
     options.format = format
-    guard let data = FileManager.default.contents(atPath: input) else {
-      var isDirectory: ObjCBool = false
-      let exists = FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory)
-      throw StudioFailure(
-        "cannot read \(input): " + (exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file"))
-    }
-    let bytes = [UInt8](data)
-    if let output {
-      try convertOne(bytes, to: output, options: options)
+    if let output, let input = inputs.first {
+      try convertOne(try Self.read(input), input: input, to: output, options: options)
     } else if let outputDirectory {
-      try convertAll(bytes, into: outputDirectory, options: options)
+      try convertAll(into: outputDirectory, options: options)
     }
+  }
+
+  /// The bytes of an input file.
+  /// - Throws: `StudioFailure` (exit status 2) saying why the file cannot be read.
+  static func read(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      throw StudioFailure(
+        "cannot read \(path): "
+          + (exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file"))
+    }
+    return [UInt8](data)
   }
 
   // MARK: - One tune
 
-  private func convertOne(_ bytes: [UInt8], to path: String, options: PerformanceOptions) throws {
+  private func convertOne(_ bytes: [UInt8], input: String, to path: String, options: PerformanceOptions) throws {
     let numbers = ABCToMIDI.referenceNumbers(inABCBytes: bytes)
     let selector: ABCToMIDI.TuneSelector
     if let tune {
       selector = .referenceNumber(tune)
       let count = numbers.filter { $0 == tune }.count
       if count > 1 {
-        printError("warning: \(input): X:\(tune) is used by \(count) tunes; converting the first (use --index N to pick another)")
+        printError(
+          "warning: \(input): X:\(tune) is used by \(count) tunes; converting the first (use --index N to pick another)"
+        )
       }
     } else if let index {
       selector = .ordinal(index - 1)
@@ -141,43 +159,53 @@ struct ConvertCommand: ParsableCommand {
 
   // MARK: - Every tune
 
-  private func convertAll(_ bytes: [UInt8], into directory: String, options: PerformanceOptions) throws {
+  private func convertAll(into directory: String, options: PerformanceOptions) throws {
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     } catch {
       throw StudioFailure("cannot create the output directory \(directory): \(error.localizedDescription)")
     }
-    let numbers = ABCToMIDI.referenceNumbers(inABCBytes: bytes)
-    guard !numbers.isEmpty else { throw StudioFailure("\(input): no tune found: a tune must begin with an X: line", exitCode: 1) }
-    let names = Self.fileNames(for: numbers, stem: Self.stem(input))
-    let progress = ProgressBar(total: numbers.count, label: "convert")
+    // Read every input first: a missing file stops the run before anything is written.
+    let files = try inputs.map { (path: $0, bytes: try Self.read($0)) }
+    let counts = files.map { ABCToMIDI.referenceNumbers(inABCBytes: $0.bytes) }
+    for (file, numbers) in zip(files, counts) where numbers.isEmpty {
+      printError("warning: \(file.path): no tune found (a tune begins with an X: line)")
+    }
+    let total = counts.reduce(0) { $0 + $1.count }
+    guard total > 0 else { throw StudioFailure("no tune found: a tune must begin with an X: line", exitCode: 1) }
+    let progress = ProgressBar(total: total, label: "convert")
     var written = 0
     var skipped = 0
     var warnings = 0
     var done = 0
-    try ABCToMIDI.forEachTune(inABCBytes: bytes, options: options) { converted in
-      let name = names[min(max(0, converted.info.ordinal), names.count - 1)]
-      done += 1
-      let messages = converted.messages(path: input)
-      warnings += messages.count
-      if global.verbose {
-        for line in messages { printError(line) }
-      } else {
-        for line in messages where line.contains(": error") { printError(line) }
+    for (file, numbers) in zip(files, counts) where !numbers.isEmpty {
+      let names = Self.fileNames(for: numbers, stem: Self.stem(file.path))
+      try ABCToMIDI.forEachTune(inABCBytes: file.bytes, options: options) { converted in
+        let name = names[min(max(0, converted.info.ordinal), names.count - 1)]
+        done += 1
+        let messages = converted.messages(path: file.path)
+        warnings += messages.count
+        if global.verbose {
+          for line in messages { printError(line) }
+        } else {
+          for line in messages where line.contains(": error") { printError(line) }
+        }
+        if converted.hasMusic {
+          try MIDIOutput.write(converted.sequence, to: (directory as NSString).appendingPathComponent(name))
+          written += 1
+        } else {
+          skipped += 1
+          printError(ABCToMIDIError.noMusic(path: file.path, info: converted.info).description + "; skipped")
+        }
+        progress.update(completed: done, detail: name)
       }
-      if converted.hasMusic {
-        try MIDIOutput.write(converted.sequence, to: (directory as NSString).appendingPathComponent(name))
-        written += 1
-      } else {
-        skipped += 1
-        printError(ABCToMIDIError.noMusic(path: input, info: converted.info).description + "; skipped")
-      }
-      progress.update(completed: done, detail: name)
     }
     progress.finish()
     var summary = "wrote \(written) MIDI file\(written == 1 ? "" : "s") to \(directory)"
     if skipped > 0 { summary += "; \(skipped) tune\(skipped == 1 ? "" : "s") without music skipped" }
-    if warnings > 0 && !global.verbose { summary += "; \(warnings) warning\(warnings == 1 ? "" : "s") (--verbose lists them)" }
+    if warnings > 0 && !global.verbose {
+      summary += "; \(warnings) warning\(warnings == 1 ? "" : "s") (--verbose lists them)"
+    }
     print(summary)
     if skipped > 0 { throw ExitCode(1) }
   }

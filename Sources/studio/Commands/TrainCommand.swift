@@ -97,11 +97,11 @@ private struct TrainingPlan {
     }
     if let text = c.weights {
       let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-      let parsed = parts.map { Double($0.trimmingCharacters(in: .whitespaces)) }
-      guard parsed.allSatisfy({ $0 != nil && $0! >= 0 && $0!.isFinite }) else {
+      let parsed = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 0 && $0.isFinite }
+      guard parsed.count == parts.count else {
         throw StudioFailure("--weights \(text): expected non-negative numbers separated by commas, e.g. 1,2")
       }
-      weights = parsed.map { $0! }
+      weights = parsed
     } else {
       weights = config.data.weights
     }
@@ -135,7 +135,8 @@ private struct TrainingPlan {
       o.timeBudget = budget
     }
     o.learningRate = t.learningRate
-    let total = o.maxSteps == Int.max ? max(t.warmupSteps + 1, 10_000) : o.maxSteps
+    // With only a time budget the step count is unknown: the cosine schedule then spans training.steps.
+    let total = o.maxSteps == Int.max ? t.steps : o.maxSteps
     switch t.schedule {
     case "step": o.schedule = .step(every: t.stepSize, gamma: t.stepGamma)
     case "cosine": o.schedule = .cosine(warmup: t.warmupSteps, total: total, minimum: t.minLearningRate)
