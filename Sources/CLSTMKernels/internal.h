@@ -43,6 +43,25 @@ void clstm_strip_product(int rows, const float *a1, long lda1, int k1, const flo
 void clstm_strip_product_all(int rows, const float *a1, long lda1, int k1, const float *a2, long lda2, int k2,
                              const float *p, float *c);
 
+/// Whether the bfloat16 kernels run (AVX512_BF16 present and portable kernels not forced).
+int clstm_use_bf16(void);
+
+/// C[rows x 64] (row stride ldc) = (init) or += A · P for one packed bf16 strip; see bf16.c.
+void clstm_bf16_strip(int rows, const uint16_t *a, long lda, int k, const uint16_t *p, float *c, long ldc, int init,
+                      int chunked);
+
+/// float → bfloat16, round to nearest even.
+static inline uint16_t clstm_to_bf16(float x) {
+  uint32_t u;
+  memcpy(&u, &x, 4);
+  if ((u & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((u >> 16) | 0x40);
+  u += 0x7FFFu + ((u >> 16) & 1u);
+  return (uint16_t)(u >> 16);
+}
+
+/// Stores bf16(x[i]) to dst[i] for the lanes in `mask` (AVX512_BF16 path).
+void clstm_store_bf16x16(uint16_t *dst, uint32_t mask, const float *x);
+
 /// Rows per block (1...6) for a batch of `batch` rows: near-equal blocks of at most 6.
 CLSTM_INLINE int clstm_row_blocks(int batch) { return (batch + 5) / 6; }
 CLSTM_INLINE int clstm_block_start(int batch, int block) { return (int)((long)batch * block / clstm_row_blocks(batch)); }

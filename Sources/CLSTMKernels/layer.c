@@ -30,6 +30,7 @@ static void forward_cell_portable(const ForwardCell *x) {
     float c = f * cell[u] + i * g;
     cell[u] = c;
     hout[u] = o * tanhf(c);
+    if (a->hsBF16) a->hsBF16[((long)(x->t + 1) * B + x->b) * a->ldhb + u] = clstm_to_bf16(hout[u]);
     if (a->cells) a->cells[row * H + u] = c;
     if (a->gates) {
       float *gr = a->gates + row * 4 * H;
@@ -64,7 +65,13 @@ CLSTM_T512 static void forward_cell_avx512(const ForwardCell *x) {
   __m512 i = clstm_sigmoid512(zi), f = clstm_sigmoid512(zf), g = clstm_tanh512(zg), o = clstm_sigmoid512(zo);
   __m512 c = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, cell), _mm512_mul_ps(i, g));
   _mm512_mask_storeu_ps(cell, m, c);
-  _mm512_mask_storeu_ps(hout, m, _mm512_mul_ps(o, clstm_tanh512(c)));
+  __m512 h = _mm512_mul_ps(o, clstm_tanh512(c));
+  _mm512_mask_storeu_ps(hout, m, h);
+  if (a->hsBF16) {
+    float hv[16] __attribute__((aligned(64)));
+    _mm512_store_ps(hv, h);
+    clstm_store_bf16x16(a->hsBF16 + ((long)(x->t + 1) * B + x->b) * a->ldhb + u, m, hv);
+  }
   if (a->cells) _mm512_mask_storeu_ps(a->cells + row * H + u, m, c);
   if (a->gates) {
     float *gr = a->gates + row * 4 * H + u;
@@ -105,7 +112,11 @@ static void forward_step(const CLSTM_LayerForward *a, int t, int tid, int thread
     const float *p = a->packed + s * (long)K * CLSTM_STRIP_WIDTH;
     const int u = (int)s * 16;
     const int n = H - u < 16 ? H - u : 16;
-    if (a->inputSize > 0) {
+    if (a->packedBF16) {
+      const long stripSize = (long)((H + 1) / 2) * 2 * CLSTM_STRIP_WIDTH;
+      clstm_bf16_strip(B, a->hsBF16 + (long)t * B * a->ldhb, a->ldhb, H, a->packedBF16 + s * stripSize, acc,
+                       CLSTM_STRIP_WIDTH, 1, 1);
+    } else if (a->inputSize > 0) {
       clstm_strip_product_all(B, a->input + (long)t * B * a->ldin, a->ldin, a->inputSize, hprev, H, H, p, acc);
     } else {
       clstm_strip_product_all(B, hprev, H, H, NULL, 0, 0, p, acc);
@@ -169,6 +180,7 @@ static void backward_cell_portable(const BackwardCell *x) {
     dz[3 * H + u] = dh * tc * o * (1.0f - o);
     dc[u] = dcs * f;
     for (int gate = 0; gate < 4; ++gate) {
+      if (a->dzBF16) a->dzBF16[row * 4 * H + gate * H + u] = clstm_to_bf16(dz[gate * H + u]);
       if (a->dbias) a->dbias[gate * H + u] += dz[gate * H + u];
       if (a->dtable) a->dtable[(long)a->tokens[row] * 4 * H + gate * H + u] += dz[gate * H + u];
     }
@@ -202,6 +214,11 @@ CLSTM_T512 static void backward_cell_avx512(const BackwardCell *x) {
   float *dt = a->dtable ? a->dtable + (long)a->tokens[row] * 4 * H + u : NULL;
   for (int gate = 0; gate < 4; ++gate) {
     _mm512_mask_storeu_ps(dz + gate * H, m, dzs[gate]);
+    if (a->dzBF16) {
+      float v[16] __attribute__((aligned(64)));
+      _mm512_store_ps(v, dzs[gate]);
+      clstm_store_bf16x16(a->dzBF16 + row * 4 * H + gate * H + u, m, v);
+    }
     if (db) _mm512_mask_storeu_ps(db + gate * H, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, db + gate * H), dzs[gate]));
     if (dt) _mm512_mask_storeu_ps(dt + gate * H, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, dt + gate * H), dzs[gate]));
   }
@@ -239,8 +256,14 @@ static void backward_job(void *raw, int tid, int threads) {
   for (int t = a->steps - 1; t >= 0; --t) {
     const int last = t == a->steps - 1;
     for (long s = s0; s < s1; ++s) {
-      const float *p = a->packedT + s * (long)K * CLSTM_STRIP_WIDTH;
-      if (!last) clstm_strip_product_all(B, a->dz + (long)(t + 1) * B * K, K, K, NULL, 0, 0, p, acc);
+      if (!last && a->packedTBF16) {
+        const long stripSize = (long)(K / 2) * 2 * CLSTM_STRIP_WIDTH;
+        clstm_bf16_strip(B, a->dzBF16 + (long)(t + 1) * B * K, K, K, a->packedTBF16 + s * stripSize, acc,
+                         CLSTM_STRIP_WIDTH, 1, 1);
+      } else if (!last) {
+        const float *p = a->packedT + s * (long)K * CLSTM_STRIP_WIDTH;
+        clstm_strip_product_all(B, a->dz + (long)(t + 1) * B * K, K, K, NULL, 0, 0, p, acc);
+      }
       for (int r = 0; r < B; ++r) {
         for (int q = 0; q < 4; ++q) {
           const int u = (int)s * CLSTM_STRIP_WIDTH + 16 * q;

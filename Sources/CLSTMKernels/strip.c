@@ -17,10 +17,24 @@ int CLSTM_has_avx512(void) {
 
 void CLSTM_force_portable(int on) { atomic_store(&forcePortable, on ? 1 : 0); }
 
+int clstm_use_bf16(void) {
+  static _Atomic int cached = -1;  // every thread computes the same value, so racing first calls agree
+  int value = atomic_load_explicit(&cached, memory_order_relaxed);
+  if (value < 0) {
+    value = CLSTM_has_bf16();
+    atomic_store_explicit(&cached, value, memory_order_relaxed);
+  }
+  return value && !atomic_load_explicit(&forcePortable, memory_order_relaxed);
+}
+
 int clstm_use_avx512(void) {
-  static int cached = -1;  // benign race: every thread computes the same value
-  if (cached < 0) cached = CLSTM_has_avx512();
-  return cached && !atomic_load_explicit(&forcePortable, memory_order_relaxed);
+  static _Atomic int cached = -1;  // every thread computes the same value, so racing first calls agree
+  int value = atomic_load_explicit(&cached, memory_order_relaxed);
+  if (value < 0) {
+    value = CLSTM_has_avx512();
+    atomic_store_explicit(&cached, value, memory_order_relaxed);
+  }
+  return value && !atomic_load_explicit(&forcePortable, memory_order_relaxed);
 }
 
 // MARK: - Portable

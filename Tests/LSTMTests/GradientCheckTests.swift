@@ -5,11 +5,14 @@ import Testing
 
 /// Runs the engine on one window and returns (mean loss, gradients, workspace).
 func engineLossAndGradients(
-  _ parameters: LSTMParameters, tokens: [Int32], targets: [Int32], batch: Int, dropoutKey: UInt64 = 7, threads: Int = 2
+  _ parameters: LSTMParameters, tokens: [Int32], targets: [Int32], batch: Int, dropoutKey: UInt64 = 7, threads: Int = 2,
+  precision: ComputePrecision = .float32
 ) throws -> (loss: Double, gradients: [Float], masks: [[Float]]) {
-  let engine = try LSTMEngine(parameters: parameters, threads: threads)
+  let engine = try LSTMEngine(parameters: parameters, threads: threads, precision: precision)
   let steps = tokens.count / batch
-  let ws = Workspace(hyperparameters: parameters.hyperparameters, batch: batch, steps: steps, training: true)
+  let ws = Workspace(
+    hyperparameters: parameters.hyperparameters, batch: batch, steps: steps, training: true,
+    mixedPrecision: precision == .mixedBFloat16)
   for i in tokens.indices {
     ws.tokens.base[i] = tokens[i]
     ws.targets.base[i] = targets[i]
@@ -19,6 +22,22 @@ func engineLossAndGradients(
   let (sum, count) = engine.loss(ws, steps: steps, scale: 1 / Float(tokens.count))
   try engine.backward(ws)
   return (sum / Double(count), engine.gradients.array, ws.masks.map(\.array))
+}
+
+/// Loss and gradients of a small model with the automatic kernels and with the portable ones forced agree (|Δloss| <
+/// 1e-5, each gradient within 1e-5 + 1e-4 relative). Changes the process-wide kernel choice: call it in a child process.
+func portableKernelsAgree() throws -> Bool {
+  let c = GradientCheckTests.cases[0]
+  var rng = SplitMix64(seed: 5)
+  let parameters = try LSTMParameters(hyperparameters: c.h, initializingWith: &rng)
+  let n = c.batch * c.steps
+  let tokens = (0..<n).map { _ in Int32(rng.nextIndex(below: c.h.vocabularySize)) }
+  let targets = (0..<n).map { _ in Int32(rng.nextIndex(below: c.h.vocabularySize)) }
+  let fast = try engineLossAndGradients(parameters, tokens: tokens, targets: targets, batch: c.batch)
+  KernelSelection.forcePortable(true)
+  let portable = try engineLossAndGradients(parameters, tokens: tokens, targets: targets, batch: c.batch)
+  guard abs(fast.loss - portable.loss) < 1e-5 else { return false }
+  return zip(fast.gradients, portable.gradients).allSatisfy { abs($0 - $1) <= 1e-5 + 1e-4 * abs($1) }
 }
 
 struct GradientCase: CustomTestStringConvertible, Sendable {
@@ -87,20 +106,10 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
   }
 
   /// The portable C kernels (no AVX-512) give the same loss and gradients as the AVX-512 ones, to float rounding.
-  @Test func portableKernelsAgreeWithAVX512() throws {
-    let c = Self.cases[0]
-    var rng = SplitMix64(seed: 5)
-    let parameters = try LSTMParameters(hyperparameters: c.h, initializingWith: &rng)
-    let n = c.batch * c.steps
-    let tokens = (0..<n).map { _ in Int32(rng.nextIndex(below: c.h.vocabularySize)) }
-    let targets = (0..<n).map { _ in Int32(rng.nextIndex(below: c.h.vocabularySize)) }
-    let fast = try engineLossAndGradients(parameters, tokens: tokens, targets: targets, batch: c.batch)
-    KernelSelection.forcePortable(true)
-    defer { KernelSelection.forcePortable(false) }
-    let portable = try engineLossAndGradients(parameters, tokens: tokens, targets: targets, batch: c.batch)
-    #expect(abs(fast.loss - portable.loss) < 1e-5)
-    for i in fast.gradients.indices {
-      #expect(abs(fast.gradients[i] - portable.gradients[i]) <= 1e-5 + 1e-4 * abs(portable.gradients[i]))
+  /// Runs in a child process: the kernel choice is process-wide and other tests compare runs bit for bit.
+  @Test func portableKernelsAgreeWithAVX512() async {
+    await #expect(processExitsWith: .success) {
+      exit((try? portableKernelsAgree()) == true ? 0 : 1)
     }
   }
 
@@ -115,6 +124,39 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
       #expect(abs(Double(s[i]) - 1 / (1 + exp(-dv))) <= 2e-7, "sigmoid(\(v))")
       #expect(abs(Double(t[i]) - tanh(dv)) <= 2e-7 * max(1, abs(tanh(dv)) * 10), "tanh(\(v))")
       if abs(v) < 80 { #expect(abs(Double(e[i]) - exp(dv)) <= 3e-7 * exp(dv), "exp(\(v))") }
+    }
+  }
+
+  /// Mixed bfloat16 precision computes the same loss (to 1e-3 relative) and, per tensor, the same gradient up to
+  /// bfloat16 operand rounding: ‖g_bf16 − g_fp32‖ ≤ 3e-2 ‖g_fp32‖ (odd sizes exercise the zero padding of pairs).
+  @Test(
+    .enabled(if: ComputePrecision.bfloat16Available, "this CPU has no AVX512_BF16"),
+    arguments: cases + [
+      GradientCase(
+        h: .init(
+          vocabularySize: 13, embeddingSize: 9, hiddenSize: 67, layers: 2,
+          dropout: 0.2), batch: 7, steps: 9)
+    ])
+  func mixedPrecisionMatchesFloat32(_ c: GradientCase) throws {
+    var rng = SplitMix64(seed: 31)
+    let parameters = try LSTMParameters(hyperparameters: c.h, initializingWith: &rng)
+    let n = c.batch * c.steps
+    let tokens = (0..<n).map { _ in Int32(rng.nextIndex(below: c.h.vocabularySize)) }
+    let targets = (0..<n).map { _ in Int32(rng.nextIndex(below: c.h.vocabularySize)) }
+    let exact = try engineLossAndGradients(parameters, tokens: tokens, targets: targets, batch: c.batch)
+    let mixed = try engineLossAndGradients(
+      parameters, tokens: tokens, targets: targets, batch: c.batch, precision: .mixedBFloat16)
+    #expect(abs(mixed.loss - exact.loss) <= 1e-3 * exact.loss)
+    #expect(mixed.masks == exact.masks)
+    for entry in parameters.layout.entries {
+      let range = entry.offset..<(entry.offset + entry.count)
+      var difference = 0.0
+      var norm = 0.0
+      for i in range {
+        difference += Double(mixed.gradients[i] - exact.gradients[i]) * Double(mixed.gradients[i] - exact.gradients[i])
+        norm += Double(exact.gradients[i]) * Double(exact.gradients[i])
+      }
+      #expect(difference.squareRoot() <= 3e-2 * norm.squareRoot() + 1e-7, "\(entry.name)")
     }
   }
 }

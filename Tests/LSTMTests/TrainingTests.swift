@@ -19,14 +19,22 @@ import Testing
     for _ in 1..<options.maxSteps { last = try trainer.trainStep().loss }
     #expect(first > 2.0, "initial loss \(first) should be near ln V")
     #expect(last < 0.05, "final training loss \(last) nats should be near zero")
+    if ComputePrecision.bfloat16Available {
+      options.precision = .mixedBFloat16
+      let mixed = try Trainer(parameters: tinyModel(data.vocabulary, hidden: 48), data: data, options: options)
+      var mixedLast = 0.0
+      for _ in 0..<options.maxSteps { mixedLast = try mixed.trainStep().loss }
+      #expect(mixedLast < 0.05, "mixed-precision final training loss \(mixedLast)")
+    }
     let validation = try trainer.evaluate()
     #expect(validation.bitsPerCharacter < 1.5, "the held-out near-copy is predicted too (untrained: ~4 bits)")
   }
 
   /// N + M steps in one run equal N steps, a checkpoint to disk, a resumed trainer and M more steps: bit for bit
   /// (same thread count), with dropout, state carried across windows and a cosine schedule all exercised.
-  @Test(arguments: [false, true])
-  func resumeContinuesExactly(carryState: Bool) throws {
+  @Test(arguments: [(false, ComputePrecision.float32), (true, .float32), (true, .mixedBFloat16)])
+  func resumeContinuesExactly(carryState: Bool, precision: ComputePrecision) throws {
+    if precision == .mixedBFloat16, !ComputePrecision.bfloat16Available { return }
     let data = tinyData()
     var options = TrainingOptions()
     options.batchSize = 5
@@ -36,6 +44,7 @@ import Testing
     options.schedule = .cosine(warmup: 3, total: 14, minimum: 1e-3)
     options.adam.weightDecay = 0.01
     options.carryState = carryState
+    options.precision = precision
     options.evaluateEvery = 4
     options.checkpointEvery = 0
     options.seed = 77
@@ -164,5 +173,56 @@ import Testing
       #expect(ws.tokens.base[b] == firstStarts[b] + 4)
       #expect(ws.targets.base[3 * 3 + b] == firstStarts[b] + 8)
     }
+  }
+}
+
+@Suite struct TrainingRunEndToEndTests {
+  /// What `studio train` does, end to end: train into a run directory (checkpoint, sidecar, best model), resume to
+  /// more steps, ship the best model as float16, load it for sampling and generate a tune-like continuation.
+  @Test func trainResumeShipAndSample() throws {
+    let directory = makeTemporaryDirectory("e2e")
+    defer { removeDirectory(directory) }
+    let tunes = (0..<30).map { "X:\($0)\nK:D\nABcd efga|" + String(repeating: "fedc BAGF|", count: $0 % 3 + 1) }
+    let data = try TrainingData.make(
+      corpora: [(TuneCorpus(tunes: tunes), 1)], validationFraction: 0.1,
+      splitMethod: .everyTenth, seed: 3)
+    #expect(data.validationSequences.count == 3)
+    var options = TrainingOptions()
+    options.batchSize = 8
+    options.sequenceLength = 20
+    options.maxSteps = 40
+    options.learningRate = 1e-2
+    options.evaluateEvery = 20
+    options.checkpointEvery = 20
+    let run = TrainingRun(directory: directory + "/runs/demo")
+    try run.prepare()
+    var events: [String] = []
+    let first = try Trainer(parameters: tinyModel(data.vocabulary, hidden: 32), data: data, options: options)
+    _ = try first.train(
+      run: run,
+      onEvent: { event in
+        if case .checkpointSaved(let path, let step, let best) = event { events.append("\(step) \(best) \(path)") }
+      })
+    #expect(events.contains("20 false \(run.checkpointPath)") && events.contains("40 false \(run.checkpointPath)"))
+    #expect(FileManager.default.fileExists(atPath: run.bestPath))
+
+    options.maxSteps = 60
+    let saved = try run.loadForResume()
+    let resumed = try Trainer(resuming: saved.checkpoint, state: saved.state, data: data, options: options)
+    let summary = try resumed.train(run: run)
+    #expect(summary.stepsDone == 60 && summary.stepsThisRun == 20)
+
+    let best = try Checkpoint.read(path: run.bestPath)
+    #expect(best.step == summary.bestStep)
+    #expect(best.validationBPC == summary.bestValidationBPC)
+    #expect(best.corpusFingerprints == data.corpusFingerprints)
+    let shipped = directory + "/models/demo/model.safetensors"
+    try best.write(to: shipped, dtype: .f16)
+    let model = try LanguageModel(contentsOf: shipped)
+    var rng = SplitMix64(seed: 9)
+    let tune = try model.makeSampler().generate(
+      prompt: "X:", options: SamplingOptions(temperature: 0.5, maxCharacters: 200), using: &rng
+    ) { _, text in text.hasSuffix("\n\n") }[0]
+    #expect(tune.stopped && tune.text.contains("efga|"), "generated: \(tune.text)")
   }
 }

@@ -77,6 +77,12 @@ typedef struct {
   /// kept for the backward pass; NULL in inference.
   float *gates;
   float *cells;
+  /// Mixed precision (optional, no `input`): W_hh packed by CLSTM_pack_gates_bf16, and a bf16 copy of `hs`
+  /// [(T+1) x B x ldhb] (block 0 filled by the caller, even ldhb ≥ H, zero padding) that the step multiplies and the
+  /// step's outputs are also written to.
+  const uint16_t *packedBF16;
+  uint16_t *hsBF16;
+  long ldhb;
 } CLSTM_LayerForward;
 
 /// Returns 0, or -1 when the per-worker scratch cannot be allocated (nothing computed).
@@ -98,6 +104,10 @@ typedef struct {
   float *dtable;
   const int32_t *tokens;
   int vocab;
+  /// Mixed precision (optional): W_hh packed by CLSTM_pack_columns_bf16 (k = 4H), and a bf16 copy of dz
+  /// [T x B x 4H] that the step multiplies and also receives every dz row.
+  const uint16_t *packedTBF16;
+  uint16_t *dzBF16;
 } CLSTM_LayerBackward;
 
 /// Returns 0, or -1 when the per-worker scratch cannot be allocated (nothing computed).
@@ -148,6 +158,30 @@ double CLSTM_sum_squares(CLSTM_Pool *pool, const float *x, long n);
 /// p ← p (1 - lr · decay) - (lr / (1-β1^t)) · m / (sqrt(v) / sqrt(1-β2^t) + eps).
 void CLSTM_adam(CLSTM_Pool *pool, float *param, const float *grad, float *m, float *v, long n, float lr, float beta1,
                 float beta2, float eps, float decay, float gradScale, long step);
+
+// MARK: - Mixed precision (bfloat16 operands, float32 accumulation)
+
+/// 1 when the AVX512_BF16 kernels run on this CPU.
+int CLSTM_has_bf16(void);
+
+/// uint16 elements of a bf16-packed matrix with `columns` output columns and inner dimension `k`.
+size_t CLSTM_packed_bf16_size(int columns, int k);
+
+/// bf16 counterparts of CLSTM_pack_gates (one segment), CLSTM_pack_rows and CLSTM_pack_columns, from float32.
+void CLSTM_pack_gates_bf16(CLSTM_Pool *pool, const float *w, int k, long ld, int hidden, uint16_t *packed);
+void CLSTM_pack_rows_bf16(CLSTM_Pool *pool, const float *w, int n, int k, long ld, uint16_t *packed);
+void CLSTM_pack_columns_bf16(CLSTM_Pool *pool, const float *w, int k, int n, long ld, uint16_t *packed);
+
+/// C[m x n] = (or += when accumulate) A[m x k] · P: A bf16 row-major (row stride lda, even, zero-padded past k),
+/// P packed bf16 for n output columns. Split across the pool by strips.
+void CLSTM_gemm_bf16(CLSTM_Pool *pool, int m, int n, int k, const uint16_t *a, long lda, const uint16_t *packed,
+                     float *c, long ldc, int accumulate);
+
+/// dst[rows x ldd] = bf16(src[rows x n]) (zero past n).
+void CLSTM_convert_bf16(CLSTM_Pool *pool, const float *src, int rows, int n, long lds, uint16_t *dst, long ldd);
+
+/// dst[cols x ldd] = bf16(srcᵀ), src [rows x cols] (zero past rows).
+void CLSTM_transpose_bf16(CLSTM_Pool *pool, const float *src, int rows, int cols, long lds, uint16_t *dst, long ldd);
 
 /// Vectorised activations for tests: out = sigmoid(x) (kind 0), tanh(x) (kind 1), exp(x) (kind 2).
 void CLSTM_activation(int kind, const float *x, float *out, long n);

@@ -40,6 +40,7 @@ public struct LSTMBenchmarkResult: Sendable, Equatable {
   public var batchedSampleTokensPerSecond: Double?
   public var batchedSampleSize: Int
   public var threads: Int
+  public var precision: ComputePrecision
   public var openBLASCore: String
   public var avx512Kernels: Bool
 }
@@ -56,7 +57,7 @@ public enum LSTMBenchmark {
   /// - Throws: `TrainingError` or `SamplingError`.
   public static func run(
     preset: LSTMBenchmarkPreset, data: TrainingData, trainSteps: Int, sampleTokens: Int = 1000,
-    batchedSample: Int = 0, threads: Int, progress: (String) -> Void = { _ in }
+    batchedSample: Int = 0, threads: Int, precision: ComputePrecision = .float32, progress: (String) -> Void = { _ in }
   ) throws -> LSTMBenchmarkResult {
     let h = LSTMHyperparameters(
       vocabularySize: data.vocabulary.count, embeddingSize: preset.embedding,
@@ -69,6 +70,7 @@ public enum LSTMBenchmark {
     options.learningRate = 5e-3
     options.gradientClip = 5
     options.threads = threads
+    options.precision = precision
     options.maxSteps = Int.max
     options.evaluateEvery = 0
     let trainer = try Trainer(parameters: parameters, data: data, options: options)
@@ -105,7 +107,7 @@ public enum LSTMBenchmark {
       preset: preset.name, parameters: h.parameterCount, trainTokensPerSecond: tokens / trainSeconds,
       trainSteps: trainSteps, stepMilliseconds: 1000 * trainSeconds / Double(max(1, trainSteps)),
       sampleTokensPerSecond: Double(sampleTokens) / max(sampleSeconds, 1e-9), sampleTokens: sampleTokens,
-      batchedSampleTokensPerSecond: batched, batchedSampleSize: batchedSample, threads: threads,
+      batchedSampleTokensPerSecond: batched, batchedSampleSize: batchedSample, threads: threads, precision: precision,
       openBLASCore: OpenBLASKernel.coreName, avx512Kernels: KernelSelection.hasAVX512)
   }
 

@@ -1,3 +1,5 @@
+internal import CLSTMKernels
+
 /// Activation buffers for one shape of work: `B` sequences × `T` steps. Training workspaces also keep what the
 /// backward pass needs (gate activations, cell states, dropout masks, gradient scratch); inference workspaces keep
 /// only the running state and one chunk of outputs. Allocated once, reused for every window: nothing is allocated
@@ -29,8 +31,19 @@ final class Workspace {
   let dh: FloatBuffer
   let dcell: FloatBuffer
   let dtable: FloatBuffer
+  /// Mixed precision only (training): bfloat16 copies the products read. `hsBF16` per layer
+  /// `[(T+1) × B × ldhb]`, `inputBF16` the dropped input of a layer above the first `[T·B × ldhb]`, `dzBF16`
+  /// `[T·B × 4H]`, `dzT` (dz transposed) `[4H × rowsPadded]`, `weightGradientOperand` a packed `[T·B × H]` operand.
+  let mixedPrecision: Bool
+  let ldhb: Int
+  let rowsPadded: Int
+  let hsBF16: [UInt16Buffer]
+  let inputBF16: UInt16Buffer
+  let dzBF16: UInt16Buffer
+  let dzT: UInt16Buffer
+  let weightGradientOperand: UInt16Buffer
 
-  init(hyperparameters h: LSTMHyperparameters, batch: Int, steps: Int, training: Bool) {
+  init(hyperparameters h: LSTMHyperparameters, batch: Int, steps: Int, training: Bool, mixedPrecision: Bool = false) {
     self.batch = batch
     self.steps = steps
     self.training = training
@@ -54,13 +67,26 @@ final class Workspace {
     dh = FloatBuffer(count: training ? rows * H : 0)
     dcell = FloatBuffer(count: training ? batch * H : 0)
     dtable = FloatBuffer(count: training ? h.vocabularySize * G : 0)
+    let mixed = training && mixedPrecision
+    self.mixedPrecision = mixed
+    let ldhb = (H + 1) / 2 * 2
+    self.ldhb = ldhb
+    rowsPadded = (rows + 1) / 2 * 2
+    hsBF16 = mixed ? (0..<L).map { _ in UInt16Buffer(count: (steps + 1) * batch * ldhb) } : []
+    inputBF16 = UInt16Buffer(count: mixed && dropout && L > 1 ? rows * ldhb : 0)
+    dzBF16 = UInt16Buffer(count: mixed ? rows * G : 0)
+    dzT = UInt16Buffer(count: mixed ? G * rowsPadded : 0)
+    weightGradientOperand = UInt16Buffer(count: mixed ? CLSTM_packed_bf16_size(Int32(H), Int32(rows)) : 0)
   }
 
   /// Bytes held by the buffers.
   var byteCount: Int {
     var floats = logits.count + xproj.count + dz.count + dh.count + dcell.count + dtable.count
     for list in [hs, cell, cell0, gates, cells, masks, dropped] { floats += list.reduce(0) { $0 + $1.count } }
-    return 4 * (floats + tokens.count + targets.count)
+    let halves =
+      hsBF16.reduce(0) { $0 + $1.count } + inputBF16.count + dzBF16.count + dzT.count
+      + weightGradientOperand.count
+    return 4 * (floats + tokens.count + targets.count) + 2 * halves
   }
 
   /// Zeroes the initial state (h_0 and c_0) of every layer.

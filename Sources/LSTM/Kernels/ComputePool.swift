@@ -33,6 +33,8 @@ public enum ComputeError: Error, Equatable, Sendable, CustomStringConvertible {
   case threadCreationFailed(threads: Int)
   /// A kernel's scratch memory could not be allocated.
   case outOfMemory(bytes: Int)
+  /// Mixed bfloat16 precision was requested on a CPU without AVX512_BF16.
+  case bfloat16Unavailable
 
   public var description: String {
     switch self {
@@ -40,6 +42,8 @@ public enum ComputeError: Error, Equatable, Sendable, CustomStringConvertible {
       return "error: cannot start \(threads) compute threads; lower training.threads in config.yaml"
     case .outOfMemory(let bytes):
       return "error: out of memory allocating \(bytes) bytes of kernel scratch; use a smaller batch"
+    case .bfloat16Unavailable:
+      return "error: this CPU has no AVX512_BF16 instructions; set training.precision: fp32"
     }
   }
 }

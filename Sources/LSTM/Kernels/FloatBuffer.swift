@@ -47,3 +47,17 @@ final class Int32Buffer {
 
   deinit { base.deallocate() }
 }
+
+/// 64-byte-aligned `UInt16` storage (bfloat16 operands of the mixed-precision kernels). See `FloatBuffer`.
+final class UInt16Buffer {
+  let base: UnsafeMutablePointer<UInt16>
+  let count: Int
+
+  init(count: Int) {
+    self.count = max(0, count)
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, self.count) * 2, alignment: 64)
+    base = raw.initializeMemory(as: UInt16.self, repeating: 0, count: max(1, self.count))
+  }
+
+  deinit { base.deallocate() }
+}

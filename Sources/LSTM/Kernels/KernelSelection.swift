@@ -5,6 +5,9 @@ enum KernelSelection {
   /// Whether this CPU runs the AVX-512 kernels (CPUID and OS support).
   static var hasAVX512: Bool { CLSTM_has_avx512() != 0 }
 
+  /// Whether this CPU runs the AVX512_BF16 mixed-precision kernels.
+  static var hasBF16: Bool { CLSTM_has_bf16() != 0 }
+
   /// Forces the portable C kernels (`true`) or restores the automatic choice. Process-wide; for tests that compare
   /// both paths.
   static func forcePortable(_ on: Bool) { CLSTM_force_portable(on ? 1 : 0) }

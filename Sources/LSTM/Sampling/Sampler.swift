@@ -54,7 +54,7 @@ public final class Sampler {
         CLSTM_LayerForward(
           steps: 1, batch: Int32(batch), hidden: Int32(H), xproj: xproj, xindex: xindex, ldx: G, bias: nil,
           input: input, inputSize: inputSize, ldin: H, packed: model.packed[l].base, hs: hidden[l].base,
-          cell: cell[l].base, gates: nil, cells: nil))
+          cell: cell[l].base, gates: nil, cells: nil, packedBF16: nil, hsBF16: nil, ldhb: 0))
     }
   }
 

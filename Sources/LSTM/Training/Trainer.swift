@@ -34,13 +34,13 @@ public final class Trainer {
     self.data = data
     self.hyperparameters = parameters.hyperparameters
     do {
-      engine = try LSTMEngine(parameters: parameters, threads: options.threads)
+      engine = try LSTMEngine(parameters: parameters, threads: options.threads, precision: options.precision)
     } catch {
       throw .compute(error)
     }
     workspace = Workspace(
-      hyperparameters: parameters.hyperparameters, batch: options.batchSize,
-      steps: options.sequenceLength, training: true)
+      hyperparameters: parameters.hyperparameters, batch: options.batchSize, steps: options.sequenceLength,
+      training: true, mixedPrecision: options.precision == .mixedBFloat16)
     sampler = WindowSampler(
       seed: options.seed, carry: options.carryState, batch: options.batchSize,
       steps: options.sequenceLength)

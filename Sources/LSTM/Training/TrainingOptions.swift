@@ -30,6 +30,8 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var threads = 2
   /// Held-out tunes scored together in one batch during validation.
   public var validationBatch = 32
+  /// Arithmetic of the large products (`.mixedBFloat16` needs AVX512_BF16; validation is always float32).
+  public var precision: ComputePrecision = .float32
 
   public init() {}
 

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LSTM
 
+extension ComputePrecision: ExpressibleByArgument {}
+
 /// `studio bench …`: times studio's real code paths and prints one JSON object per line.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -21,8 +23,9 @@ struct BenchLSTMCommand: ParsableCommand {
       small (E=64, H=256, L=2, B=32, T=100), on ../shared/corpora/irish.abc with the PyTorch baseline's data \
       conventions (scripts/torch/baseline.sh runs that baseline).
 
-      Each line holds preset, params, train_tokens_per_s (B×T windows, 5 warm-up steps excluded), \
-      sample_tokens_per_s (one sequence, batch 1, state carried), peak_rss_mb and openblas_core. With --preset all \
+      Each line holds preset, params, train_tokens_per_s (B×T windows, 5 warm-up steps excluded, in the training \
+      arithmetic given by --precision), sample_tokens_per_s (one sequence, batch 1, state carried, float32), \
+      peak_rss_mb and openblas_core. With --preset all \
       every preset runs in its own process, so peak_rss_mb is per preset. Run on a quiet machine: other work on the \
       cores skews every figure.
       """)
@@ -51,7 +54,17 @@ struct BenchLSTMCommand: ParsableCommand {
   @Option(help: "Also time sampling this many sequences at once (0: skip).")
   var batchedSample: Int = 0
 
+  @Option(help: "Training arithmetic: fp32, or bf16 (mixed precision, AVX512_BF16). Default: bf16 where available.")
+  var precision: ComputePrecision?
+
+  private var resolvedPrecision: ComputePrecision {
+    precision ?? (ComputePrecision.bfloat16Available ? .mixedBFloat16 : .float32)
+  }
+
   func validate() throws {
+    if precision == .mixedBFloat16, !ComputePrecision.bfloat16Available {
+      throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16; use --precision fp32")
+    }
     if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
     if threads < 1 { throw ValidationError("--threads must be at least 1") }
     if sampleTokens < 1 { throw ValidationError("--sample-tokens must be at least 1") }
@@ -78,7 +91,7 @@ struct BenchLSTMCommand: ParsableCommand {
     do {
       result = try LSTMBenchmark.run(
         preset: chosen, data: data, trainSteps: steps ?? defaultSteps, sampleTokens: sampleTokens,
-        batchedSample: batchedSample, threads: threads
+        batchedSample: batchedSample, threads: threads, precision: resolvedPrecision
       ) { phase in if global.verbose { printError(phase) } }
     } catch {
       throw StudioFailure(cleaned("\(error)"))
@@ -89,7 +102,8 @@ struct BenchLSTMCommand: ParsableCommand {
       ("sample_tokens_per_s", String(format: "%.1f", result.sampleTokensPerSecond)),
       ("peak_rss_mb", String(format: "%.1f", LSTMBenchmark.peakResidentMiB)),
       ("openblas_core", "\"\(result.openBLASCore)\""), ("avx512_kernels", "\(result.avx512Kernels)"),
-      ("threads", "\(result.threads)"), ("train_steps", "\(result.trainSteps)"),
+      ("threads", "\(result.threads)"), ("precision", "\"\(result.precision.rawValue)\""),
+      ("train_steps", "\(result.trainSteps)"),
       ("step_ms", String(format: "%.2f", result.stepMilliseconds)), ("sample_tokens", "\(result.sampleTokens)"),
     ]
     if let batched = result.batchedSampleTokensPerSecond {
@@ -106,6 +120,7 @@ struct BenchLSTMCommand: ParsableCommand {
       "\(sampleTokens)", "--batched-sample", "\(batchedSample)",
     ]
     if let steps { arguments += ["--steps", "\(steps)"] }
+    arguments += ["--precision", resolvedPrecision.rawValue]
     if let corpus { arguments += ["--corpus", corpus] }
     if let config = global.config { arguments += ["--config", config] }
     if global.verbose { arguments.append("--verbose") }

@@ -59,12 +59,19 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Worker threads (default: training.threads).")
   var threads: Int?
 
+  @Option(
+    help: "Training arithmetic: fp32, or bf16 (mixed precision, needs AVX512_BF16). Default: bf16 where available.")
+  var precision: ComputePrecision?
+
   func validate() throws {
     if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
     if let timeBudget, (try? parseDuration(timeBudget)) == nil {
       throw ValidationError("--time-budget \(timeBudget) is not a duration; use e.g. 90s, 10m or 1h30m")
     }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if precision == .mixedBFloat16, !ComputePrecision.bfloat16Available {
+      throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16; use --precision fp32")
+    }
     if let name, name.isEmpty || name.contains("/") || name.hasPrefix(".") {
       throw ValidationError("--name must be a plain name (no '/', not starting with '.')")
     }
@@ -97,7 +104,9 @@ private struct TrainingPlan {
     }
     if let text = c.weights {
       let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-      let parsed = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 >= 0 && $0.isFinite }
+      let parsed = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter {
+        $0 >= 0 && $0.isFinite
+      }
       guard parsed.count == parts.count else {
         throw StudioFailure("--weights \(text): expected non-negative numbers separated by commas, e.g. 1,2")
       }
@@ -150,6 +159,7 @@ private struct TrainingPlan {
     o.checkpointEvery = t.checkpointEvery
     o.seed = seed
     o.threads = c.threads ?? t.threads
+    o.precision = c.precision ?? (ComputePrecision.bfloat16Available ? .mixedBFloat16 : .float32)
     options = o
   }
 
