@@ -95,6 +95,13 @@ import Testing
     let (lm, _) = try model()
     var rng = SplitMix64(seed: 1)
     #expect(throws: SamplingError.self) { try lm.makeSampler().generate(prompt: "Zé", options: .init(), using: &rng) }
+    let vocabularySize = lm.hyperparameters.vocabularySize
+    #expect(throws: SamplingError.invalidTokens(count: 1, batch: 1, vocabularySize: vocabularySize)) {
+      try lm.makeSampler().feed([Int32(vocabularySize)])
+    }
+    #expect(throws: SamplingError.invalidTokens(count: 1, batch: 2, vocabularySize: vocabularySize)) {
+      try lm.makeSampler(batch: 2).feed([0])
+    }
     #expect(throws: SamplingError.invalidOption(name: "top_p", value: "0.0", expected: "a probability in (0, 1]")) {
       try lm.makeSampler().generate(prompt: "X", options: .init(topP: 0), using: &rng)
     }

@@ -86,7 +86,7 @@ public final class LanguageModel {
 
   /// The logits after every character of `text` (from a zero state), `[text.count][V]`: position `i` predicts
   /// character `i + 1`. For checking against another implementation.
-  /// - Throws: `SamplingError.unknownCharacter` (or `.compute`).
+  /// - Throws: `SamplingError.unknownCharacter`.
   public func logits(for text: String) throws(SamplingError) -> [[Float]] {
     let ids: [Int32]
     do { ids = try vocabulary.encode(text) } catch { throw .unknownCharacter(error) }

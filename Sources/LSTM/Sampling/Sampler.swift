@@ -66,15 +66,18 @@ public final class Sampler {
     }
   }
 
-  /// Advances every sequence by one token (`ids.count == batch`), leaving the next-token logits in `logits(row:)`.
-  /// - Throws: `SamplingError.compute` when kernel scratch memory cannot be allocated.
+  /// Advances every sequence by one token, leaving the next-token logits in `logits(row:)`.
+  /// - Throws: `SamplingError.invalidTokens` unless `ids` holds one id in `0..<V` per sequence.
   public func feed(_ ids: [Int32]) throws(SamplingError) {
-    precondition(ids.count == batch, "Sampler.feed needs one id per sequence")
+    let V = model.hyperparameters.vocabularySize
+    guard ids.count == batch, ids.allSatisfy({ $0 >= 0 && Int($0) < V }) else {
+      throw .invalidTokens(count: ids.count, batch: batch, vocabularySize: V)
+    }
     for b in 0..<batch { tokens.base[b] = ids[b] }
-    try step()
+    step()
   }
 
-  private func step() throws(SamplingError) {
+  private func step() {
     let h = model.hyperparameters
     let H = h.hiddenSize
     let B = batch
@@ -90,7 +93,7 @@ public final class Sampler {
     for l in 0..<h.layers { hidden[l].base.update(from: hidden[l].base + B * H, count: B * H) }
   }
 
-  /// The next-token logits of sequence `row` after the last `feed`.
+  /// The next-token logits of sequence `row` (`0..<batch`) after the last `feed`.
   public func logits(row: Int) -> [Float] {
     let V = model.hyperparameters.vocabularySize
     return Array(UnsafeBufferPointer(start: logitBuffer.base + row * V, count: V))
@@ -112,7 +115,7 @@ public final class Sampler {
     reset()
     for id in ids {
       for b in 0..<batch { tokens.base[b] = id }
-      try step()
+      step()
     }
     var results = [GeneratedText](repeating: GeneratedText(text: "", stopped: false), count: batch)
     var active = [Bool](repeating: true, count: batch)
@@ -131,7 +134,7 @@ public final class Sampler {
         }
       }
       produced += 1
-      if remaining > 0, produced < options.maxCharacters { try step() }
+      if remaining > 0, produced < options.maxCharacters { step() }
     }
     return results
   }

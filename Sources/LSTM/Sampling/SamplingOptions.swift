@@ -37,6 +37,8 @@ public enum SamplingError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidOption(name: String, value: String, expected: String)
   /// The prompt has a character the model never saw.
   case unknownCharacter(VocabularyError)
+  /// `Sampler.feed` needs one token id in `0..<vocabularySize` per sequence of the batch.
+  case invalidTokens(count: Int, batch: Int, vocabularySize: Int)
   case compute(ComputeError)
 
   public var description: String {
@@ -45,6 +47,8 @@ public enum SamplingError: Error, Equatable, Sendable, CustomStringConvertible {
       return "error: sampling option \(name) = \(value) is invalid: expected \(expected)"
     case .unknownCharacter(let error):
       return "prompt: \(error.description)"
+    case .invalidTokens(let count, let batch, let size):
+      return "error: \(count) token ids for a batch of \(batch), each must be in 0..<\(size)"
     case .compute(let error):
       return error.description
     }
