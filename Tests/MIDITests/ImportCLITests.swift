@@ -11,43 +11,10 @@ import Testing
   typealias F = ImportFixtures
 
   /// `studio` in the directory of the running test bundle, or `nil`.
-  static var studio: URL? {
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var directory = bundle.deletingLastPathComponent()
-    for _ in 0..<4 {
-      let candidate = directory.appendingPathComponent("studio")
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-        FileManager.default.isExecutableFile(atPath: candidate.path)
-      {
-        return candidate
-      }
-      directory = directory.deletingLastPathComponent()
-    }
-    return nil
-  }
+  static var studio: URL? { StudioBinary.url }
 
-  /// Runs `studio` with `arguments`; exit status, standard output and standard error.
   static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String)? {
-    guard let studio else {
-      print("skipped: no studio executable next to the test bundle (build the package with `swift build`)")
-      return nil
-    }
-    let process = Process()
-    process.executableURL = studio
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
-    )
+    try StudioBinary.run(arguments, in: directory)
   }
 
   /// A two-bar G major tune with a pickup-free 4/4 time signature.
