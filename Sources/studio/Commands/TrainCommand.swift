@@ -84,6 +84,22 @@ struct TrainCommand: ParsableCommand {
   }
 }
 
+extension TrainCommand {
+  /// Resolves `training.precision`: `auto` picks bf16 mixed precision where the CPU has AVX512_BF16, else fp32.
+  static func precision(configured: String) throws -> ComputePrecision {
+    switch configured {
+    case "fp32": return .float32
+    case "bf16":
+      guard ComputePrecision.bfloat16Available else {
+        throw StudioFailure(
+          "training.precision is bf16, but this CPU has no AVX512_BF16; set it to auto or fp32", exitCode: 2)
+      }
+      return .mixedBFloat16
+    default: return ComputePrecision.bfloat16Available ? .mixedBFloat16 : .float32
+    }
+  }
+}
+
 /// Everything `studio train` decided before training: data, model shape, options and paths.
 private struct TrainingPlan {
   var name: String
@@ -159,7 +175,7 @@ private struct TrainingPlan {
     o.checkpointEvery = t.checkpointEvery
     o.seed = seed
     o.threads = c.threads ?? t.threads
-    o.precision = c.precision ?? (ComputePrecision.bfloat16Available ? .mixedBFloat16 : .float32)
+    o.precision = try c.precision ?? TrainCommand.precision(configured: t.precision)
     options = o
   }
 
@@ -338,6 +354,7 @@ private struct TrainingPlan {
         patience: \(t.patience)
         seed: \(Int64(bitPattern: seed))
         export_dtype: \(t.exportDType)
+        precision: \(options.precision.rawValue)
 
       """
   }

@@ -112,6 +112,8 @@ struct TrainingConfig {
   var modelsDirectory = "models"
   /// Precision of the exported model: f32, f16 or bf16.
   var exportDType = "f16"
+  /// Training arithmetic: `auto` (bf16 mixed precision where the CPU has AVX512_BF16, else fp32), `fp32` or `bf16`.
+  var precision = "auto"
 
   init() {}
   init(_ s: ConfigSection) throws {
@@ -137,6 +139,7 @@ struct TrainingConfig {
     runDirectory = try s.string("run_dir", default: runDirectory)
     modelsDirectory = try s.string("models_dir", default: modelsDirectory)
     exportDType = try s.choice("export_dtype", default: exportDType, among: ["f32", "f16", "bf16"])
+    precision = try s.choice("precision", default: precision, among: ["auto", "fp32", "bf16"])
     try s.finish()
   }
 }
