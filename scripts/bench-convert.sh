@@ -3,7 +3,9 @@
 # every file of nottingham/, one MIDI file per tune. studio is run once per file (as abc2midi is) and once on all
 # files together (one process). Reports wall time, CPU time (user + system) and the largest
 # resident set of any single conversion, best of RUNS runs, plus studio's peak memory per input file (memory must
-# stay flat as files grow: each tune is cut out, parsed, performed and written on its own).
+# stay flat as files grow: each tune is cut out, parsed, performed and written on its own). studio performs and
+# encodes tunes on all cores (files are written by one thread, in order), so its wall time can be below its CPU time.
+# CPU time includes the kernel's file creation, which is large and noisy on some disks: compare runs made together.
 #
 # abc2midi is measured twice: on each corpus file (it names its output by X: number, so tunes sharing a number
 # overwrite each other and irish.abc yields fewer files than tunes), and on one file per tune (1838 runs), which is

@@ -80,6 +80,37 @@ import Testing
     }
   }
 
+  @Test func canonicalTracksAreRecognisedWithoutSorting() {
+    // `normalized()` returns a track already in canonical form as it is; the check must agree with sorting.
+    var rng = SplitMix64(seed: 11)
+    for _ in 0..<60 {
+      let sequence = RandomSequences.sequence(format: 1, ppq: 24, trackCount: 2, eventsPerTrack: 0...60, using: &rng)
+      for track in sequence.tracks {
+        #expect(track.isNormalized == (track.reordered() == track))
+        let once = track.reordered()
+        #expect(once.isNormalized)
+        #expect(once.normalized() == once)
+      }
+    }
+    // Sorted by tick but not canonical: a zero-length note inside a sounding note of the same pitch ends first.
+    let nested = MIDITrack(events: [
+      TimedMIDIEvent(tick: 0, .noteOn(channel: ch, note: 60, velocity: 90)),
+      TimedMIDIEvent(tick: 240, .noteOn(channel: ch, note: 60, velocity: 80)),
+      TimedMIDIEvent(tick: 240, .noteOff(channel: ch, note: 60, velocity: 0)),
+      TimedMIDIEvent(tick: 480, .noteOff(channel: ch, note: 60, velocity: 0)),
+      TimedMIDIEvent(tick: 480, .meta(.endOfTrack)),
+    ])
+    #expect(!nested.isNormalized)
+    #expect(nested.normalized() == nested.reordered())
+    // An end-of-track event before the last event, or none, is never canonical.
+    #expect(!MIDITrack(events: [TimedMIDIEvent(tick: 0, .noteOn(channel: ch, note: 60, velocity: 90))]).isNormalized)
+    #expect(
+      !MIDITrack(events: [
+        TimedMIDIEvent(tick: 0, .meta(.endOfTrack)), TimedMIDIEvent(tick: 0, .meta(.endOfTrack)),
+      ]).isNormalized)
+    #expect(MIDITrack(events: [TimedMIDIEvent(tick: 7, .meta(.endOfTrack))]).isNormalized)
+  }
+
   @Test func flattenedMergesTracksIntoFormatZero() {
     let sequence = MIDISequence(
       format: 1, ppq: 96,

@@ -46,7 +46,7 @@ public struct ABCPerformer: Sendable {
     for (v, voiceSegments) in segments.enumerated() {
       var items: [PlayedItem] = []
       for (k, segment) in voiceSegments.enumerated() {
-        items += segment
+        if items.isEmpty { items = segment } else { items += segment }  // one segment (no parts): shared, not copied
         if v > 0, settings.partOrder != nil, !options.abc2midiRepeats, k < segments[0].count,
           Self.duration(segment) == .zero
         {
@@ -169,18 +169,33 @@ public struct ABCPerformer: Sendable {
     items.contains { if case .sound = $0 { return true } else { return false } }
   }
 
+  /// Stably sorted by onset (usually they already are: then the array is returned as it is).
   static func sorted(_ notes: [Performance.Note]) -> [Performance.Note] {
-    notes.enumerated().sorted {
+    if isSorted(notes, by: \.onset) { return notes }
+    return notes.enumerated().sorted {
       $0.element.onset != $1.element.onset ? $0.element.onset < $1.element.onset : $0.offset < $1.offset
     }
     .map(\.element)
   }
 
+  /// Stably sorted by time (usually they already are: then the array is returned as it is).
   static func sorted(_ events: [Performance.ChannelEvent]) -> [Performance.ChannelEvent] {
-    events.enumerated().sorted {
+    if isSorted(events, by: \.time) { return events }
+    return events.enumerated().sorted {
       $0.element.time != $1.element.time ? $0.element.time < $1.element.time : $0.offset < $1.offset
     }
     .map(\.element)
+  }
+
+  /// `true` when `key` never decreases along `items`.
+  static func isSorted<T>(_ items: [T], by key: KeyPath<T, NoteLength>) -> Bool {
+    var previous: NoteLength?
+    for item in items {
+      let k = item[keyPath: key]
+      if let p = previous, k < p { return false }
+      previous = k
+    }
+    return true
   }
 
   /// Sorted by time; of several changes at the same time the last one wins.

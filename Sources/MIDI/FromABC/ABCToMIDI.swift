@@ -60,27 +60,20 @@ public enum ABCToMIDI {
     /// `false` when the tune has no notes or rests to play (no `K:` line, or an empty body).
     public var hasMusic: Bool
 
-    /// The tune with every location moved by `shift` (from a piece of a file back to the whole file).
-    func shifted(_ shift: LocationShift) -> ConvertedTune {
-      var t = self
-      t.info.location = shift.apply(info.location)
-      t.diagnostics = diagnostics.map { d in
-        var d = d
-        d.location = shift.apply(d.location)
-        d.message = shift.apply(message: d.message)
-        return d
+    /// Moves every location by `shift` (from a piece of a file back to the whole file), in place: the tune is
+    /// uniquely held here, so no track or note array is copied.
+    mutating func shift(_ shift: LocationShift) {
+      info.location = shift.apply(info.location)
+      for i in diagnostics.indices {
+        diagnostics[i].location = shift.apply(diagnostics[i].location)
+        diagnostics[i].message = shift.apply(message: diagnostics[i].message)
       }
-      t.warnings = warnings.map { w in
-        var w = w
-        w.location = shift.apply(w.location)
-        return w
-      }
-      for i in t.performance.tracks.indices {
-        for j in t.performance.tracks[i].notes.indices {
-          t.performance.tracks[i].notes[j].location = shift.apply(t.performance.tracks[i].notes[j].location)
+      for i in warnings.indices { warnings[i].location = shift.apply(warnings[i].location) }
+      for i in performance.tracks.indices {
+        for j in performance.tracks[i].notes.indices {
+          performance.tracks[i].notes[j].location = shift.apply(performance.tracks[i].notes[j].location)
         }
       }
-      return t
     }
 
     /// Every diagnostic and warning as a compiler-style line, `path:line:col: severity[id]: message`, in source order.
@@ -112,8 +105,34 @@ public enum ABCToMIDI {
     let parser = ABCParser()
     for k in 0..<splitter.tuneCount {
       guard let (tune, shift) = splitter.tune(k, parser: parser) else { continue }
-      try body(convert(tune, options: options).shifted(shift))
+      var converted = convert(tune, options: options)
+      converted.shift(shift)
+      try body(converted)
     }
+  }
+
+  /// `forEachTune(inABCBytes:options:_:)` on several cores: tunes are parsed, performed and passed through
+  /// `transform` concurrently (up to `concurrency` at once, a few tunes ahead), and `body` gets each result on the
+  /// calling thread, in file order. Only the results waiting for `body` are held, so memory stays flat however many
+  /// tunes the bytes hold; keep `transform`'s result small (the encoded file and what to report, say).
+  /// An error thrown by `transform` is rethrown in file order, after `body` has had every earlier tune.
+  public static func forEachTune<Output: Sendable>(
+    inABCBytes bytes: [UInt8], options: PerformanceOptions = PerformanceOptions(), concurrency: Int,
+    transform: @escaping @Sendable (ConvertedTune) throws -> Output, body: (Output) throws -> Void
+  ) throws {
+    let splitter = ABCTuneSplitter(bytes: bytes)
+    let parser = ABCParser()
+    try OrderedParallelWork.forEach(
+      count: splitter.tuneCount, concurrency: concurrency,
+      job: { k -> Output? in
+        guard let (tune, shift) = splitter.tune(k, parser: parser) else { return nil }
+        var converted = convert(tune, options: options)
+        converted.shift(shift)
+        return try transform(converted)
+      },
+      body: { output in
+        if let output { try body(output) }
+      })
   }
 
   /// The `X:` numbers of the tunes in ABC bytes, in file order (`nil` for a missing or unreadable number), read
@@ -183,7 +202,8 @@ public enum ABCToMIDI {
       throw .tuneNotFound(
         path: path, selector: selector, available: (0..<splitter.tuneCount).map { splitter.referenceNumber($0) })
     }
-    let converted = convert(tune, options: options).shifted(shift)
+    var converted = convert(tune, options: options)
+    converted.shift(shift)
     guard converted.hasMusic else { throw .noMusic(path: path, info: converted.info) }
     return converted
   }

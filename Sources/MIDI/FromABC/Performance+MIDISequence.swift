@@ -29,35 +29,32 @@ extension Performance {
     let format = format ?? (tracks.count <= 1 ? 0 : 1)
     var conductor = EventList()
     conductorEvents(into: &conductor, ppq: ppq)
-    var trackLists: [EventList] = []
+    let endTick = Self.tick(length, ppq: ppq)
+    if format == 0 {
+      // One track: the conductor's events, then every track's. The first voice's name duplicates the title in a
+      // single track, so no track names are kept.
+      for track in tracks { Self.appendEvents(of: track, to: &conductor, ppq: ppq, keepTrackNames: false) }
+      return MIDISequence(format: 0, ppq: ppq, tracks: [conductor.track(endTick: endTick)])
+    }
+    var result = [conductor.track(endTick: endTick)]
+    result.reserveCapacity(tracks.count + 1)
     for (index, track) in tracks.enumerated() {
       var list = EventList()
       if let name = track.name ?? (index == 0 ? title : nil) {
         list.add(0, .meta(.text(MIDIMetaEvent.trackNameKind, name)))
       }
       Self.appendEvents(of: track, to: &list, ppq: ppq)
-      trackLists.append(list)
+      result.append(list.track(endTick: endTick))
     }
-    let endTick = Self.tick(length, ppq: ppq)
-    if format == 0 {
-      var merged = conductor
-      for list in trackLists {
-        // The first voice's name duplicates the title in a single track; keep only other texts.
-        for e in list.events {
-          if case .meta(.text(MIDIMetaEvent.trackNameKind, _)) = e.event { continue }
-          merged.events.append(e)
-        }
-      }
-      return MIDISequence(format: 0, ppq: ppq, tracks: [merged.track(endTick: endTick)])
-    }
-    return MIDISequence(format: format, ppq: ppq, tracks: ([conductor] + trackLists).map { $0.track(endTick: endTick) })
+    return MIDISequence(format: format, ppq: ppq, tracks: result)
   }
 
   /// Events of one track with the rank `MIDITrack.normalized()` gives them, so one sort puts them in canonical
   /// order (the writer's own normalization then finds nothing to move).
   struct EventList {
+    private var events: [TimedMIDIEvent] = []
     /// meta 0, channel set-up 2, note-off of an earlier note 3, note-on 4, note-off of a note started at that tick 5.
-    var events: [(tick: Int, rank: Int, event: MIDIEvent)] = []
+    private var ranks: [Int] = []
 
     mutating func add(_ tick: Int, _ event: MIDIEvent, rank: Int? = nil) {
       let r: Int
@@ -71,21 +68,38 @@ extension Performance {
         default: r = 2
         }
       }
-      events.append((tick, r, event))
+      events.append(TimedMIDIEvent(tick: tick, event))
+      ranks.append(r)
     }
 
     /// The track in canonical order, ending with one end-of-track event at `endTick` (or the last event's tick).
-    func track(endTick: Int) -> MIDITrack {
-      let order = events.indices.sorted {
-        let a = events[$0]
-        let b = events[$1]
-        return a.tick != b.tick ? a.tick < b.tick : a.rank != b.rank ? a.rank < b.rank : $0 < $1
-      }
-      var result: [TimedMIDIEvent] = []
-      result.reserveCapacity(events.count + 1)
-      for i in order { result.append(TimedMIDIEvent(tick: events[i].tick, events[i].event)) }
+    consuming func track(endTick: Int) -> MIDITrack {
+      // Sort plain keys (tick, rank, position), then move the events into that order in place: no event is copied.
+      var order: [(tick: Int, rank: Int, index: Int)] = []
+      order.reserveCapacity(events.count)
+      for i in events.indices { order.append((events[i].tick, ranks[i], i)) }
+      order.sort { $0 < $1 }
+      var result = events
+      events = []
+      Self.permute(&result, taking: order.map(\.index))
       result.append(TimedMIDIEvent(tick: max(endTick, result.last?.tick ?? 0), .meta(.endOfTrack)))
       return MIDITrack(events: result)
+    }
+
+    /// Reorders `items` so that position `p` holds the item that was at `source[p]` (`source` is a permutation),
+    /// by swapping along the permutation's cycles.
+    static func permute(_ items: inout [TimedMIDIEvent], taking source: [Int]) {
+      var placed = [Bool](repeating: false, count: items.count)
+      for start in items.indices where !placed[start] {
+        var p = start
+        while true {
+          placed[p] = true
+          let from = source[p]
+          if from == start { break }
+          items.swapAt(p, from)
+          p = from
+        }
+      }
     }
   }
 
@@ -123,21 +137,24 @@ extension Performance {
   }
 
   /// Channel events, notes (with any pitch-wheel changes they need) and texts of one track.
-  private static func appendEvents(of track: Track, to list: inout EventList, ppq: Int) {
+  /// `keepTrackNames: false` leaves out texts of the track-name kind (for a format 0 sequence).
+  private static func appendEvents(
+    of track: Track, to list: inout EventList, ppq: Int, keepTrackNames: Bool = true
+  ) {
     for e in track.channelEvents { list.add(tick(e.time, ppq: ppq), e.event) }
-    var bend: [UInt8: Int] = [:]  // current pitch-wheel value per channel
+    var bend = [Int](repeating: 8192, count: 16)  // current pitch-wheel value per channel
     for note in track.notes {
       let on = tick(note.onset, ppq: ppq)
       let off = max(on, tick(note.end, ppq: ppq))
       let wanted = note.pitchBend ?? 8192
-      if bend[note.channel.value, default: 8192] != wanted {
-        bend[note.channel.value] = wanted
+      if bend[Int(note.channel.value)] != wanted {
+        bend[Int(note.channel.value)] = wanted
         list.add(on, .pitchBend(channel: note.channel, value: UInt16(min(16383, max(0, wanted)))))
       }
       list.add(on, .noteOn(channel: note.channel, note: note.pitch, velocity: note.velocity), rank: 4)
       list.add(off, .noteOff(channel: note.channel, note: note.pitch, velocity: 0), rank: off > on ? 3 : 5)
     }
-    for text in track.texts {
+    for text in track.texts where keepTrackNames || text.kind != MIDIMetaEvent.trackNameKind {
       list.add(tick(text.time, ppq: ppq), .meta(.text(kind: text.kind, bytes: Array(text.text.utf8))))
     }
   }

@@ -165,15 +165,14 @@ extension ScriptBuilder {
 
   mutating func bar(_ b: BarLine) {
     returnFromOverlay()
-    var v = voices[current]
-    if !v.pendingGraces.isEmpty {
+    // Mutated in place (never through a copy of the voice, which would copy its whole script on the next append).
+    if !voices[current].pendingGraces.isEmpty {
       warnings.append(
         PerformanceWarning(
           .graceNotes, "grace notes before a bar line have no note to lean on; dropped", at: b.location))
-      v.pendingGraces.removeAll()
+      voices[current].pendingGraces.removeAll()
     }
-    v.pendingDecorations.removeAll()
-    voices[current] = v
+    voices[current].pendingDecorations.removeAll()
     closeOverlayBar()
     let boundary = b.style == .double || b.style == .thinThick || b.style == .thickThin || b.style == .dotted
     let plain = (b.style == .single || b.style == .invisible) && b.endRepeats == 0 && b.startRepeats == 0

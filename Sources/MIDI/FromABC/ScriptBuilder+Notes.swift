@@ -205,16 +205,16 @@ extension ScriptBuilder {
   /// (sixteenths in 2/4) whose first started on a beat. Also advances the bar position used for the test.
   mutating func hornpipeStep(_ length: NoteLength) -> Bool {
     guard hornpipe else { return false }
-    var v = voices[current]
-    defer { voices[current] = v }
     let meterNumerator = headerMeter?.timeSignature?.numerator ?? 4
     var pair = false
-    if let last = v.hornpipeLast, last == length, length.numerator == 1, length.denominator * meterNumerator == 32 {
-      let d = v.hornpipePosition.denominator
+    if let last = voices[current].hornpipeLast, last == length, length.numerator == 1,
+      length.denominator * meterNumerator == 32
+    {
+      let d = voices[current].hornpipePosition.denominator
       pair = (meterNumerator == 4 && d == 8) || (meterNumerator == 2 && d == 16)
     }
-    v.hornpipeLast = length
-    v.hornpipePosition += length
+    voices[current].hornpipeLast = length
+    voices[current].hornpipePosition += length
     return pair
   }
 

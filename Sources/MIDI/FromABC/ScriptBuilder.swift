@@ -113,7 +113,7 @@ struct ScriptBuilder {
       if let name, voices[i].script.name == nil { voices[i].script.name = name }
       return i
     }
-    var builder = VoiceBuilder(
+    let builder = VoiceBuilder(
       script: VoiceScript(id: id, name: name, overlayOf: overlayOf), keySignature: headerKey, unitLength: headerUnit,
       meter: headerMeter, octaveShift: headerOctaveShift)
     if overlayOf == nil {

@@ -11,7 +11,11 @@ enum AccidentalPropagation: Hashable {
 }
 
 /// The state of one voice while `ScriptBuilder` reads the body in source order.
-struct VoiceBuilder {
+///
+/// A class, owned by one `ScriptBuilder`: the builder reads and changes the current voice hundreds of times per bar
+/// through `voices[current]`, and reading a field of a struct element copies the whole element (every array and
+/// dictionary it holds is retained and released again).
+final class VoiceBuilder {
   var script: VoiceScript
   /// The key signature: the accidental each letter carries (K-03…K-07).
   var keySignature: [NoteLetter: Accidental]
@@ -50,11 +54,10 @@ struct VoiceBuilder {
   var trim = NoteLength.zero
   var expand = NoteLength.zero
 
-  /// Lyrics (LY-01…LY-06): the notes that can carry a syllable (item indices, written notes and chords in order),
-  /// which of them start a bar, and the first one no `w:` line has used yet. A `w:` line right after another is a
-  /// further verse; only the first verse is sung (on every pass).
-  var lyricTargets: [Int] = []
-  var lyricBarStarts: Set<Int> = []
+  /// Lyrics (LY-01…LY-06): the notes that can carry a syllable (item indices, written notes and chords in order,
+  /// each marked when it starts a bar), and the first one no `w:` line has used yet. A `w:` line right after another
+  /// is a further verse; only the first verse is sung (on every pass).
+  var lyricTargets: [(item: Int, startsBar: Bool)] = []
   var lyricCursor = 0
   var lyricBarPending = true
   var lastWasLyrics = false
@@ -77,7 +80,7 @@ struct VoiceBuilder {
   }
 
   /// Forgets the bar's accidentals (at every bar line, BL-05).
-  mutating func resetBarAccidentals() {
+  func resetBarAccidentals() {
     barAccidentalsByLetter.removeAll(keepingCapacity: true)
     barAccidentalsByOctave.removeAll(keepingCapacity: true)
   }
@@ -87,7 +90,7 @@ struct VoiceBuilder {
 
   /// Appends an item and returns its index. Sounds get the voice's trim (outside slurs) and expand.
   @discardableResult
-  mutating func append(_ item: ScriptItem) -> Int {
+  func append(_ item: ScriptItem) -> Int {
     if case .sound(var s) = item, !s.isGrace, trim > .zero || expand > .zero {
       if slurDepth == 0 { s.trim = trim }
       s.expand = expand
@@ -99,25 +102,22 @@ struct VoiceBuilder {
   }
 
   /// Records the sound at item `index` as the next note a `w:` syllable can go to.
-  mutating func addLyricTarget(_ index: Int) {
-    if lyricBarPending {
-      lyricBarStarts.insert(lyricTargets.count)
-      lyricBarPending = false
-    }
-    lyricTargets.append(index)
+  func addLyricTarget(_ index: Int) {
+    lyricTargets.append((index, lyricBarPending))
+    lyricBarPending = false
     lastWasLyrics = false
   }
 
   /// Aligns a `w:` line (`continuing` for its `+:` continuation lines) to the notes not yet sung (LY-02, LY-03,
   /// LY-08): a syllable per note, `_` and `*` pass a note, `|` goes to the next bar.
-  mutating func alignLyrics(_ lyrics: Lyrics, continuing: Bool) {
+  func alignLyrics(_ lyrics: Lyrics, continuing: Bool) {
     defer { lastWasLyrics = true }
     guard continuing || !lastWasLyrics else { return }
     for item in lyrics.items {
       guard lyricCursor < lyricTargets.count else { return }
       switch item {
       case .syllable(let text, let continues):
-        let index = lyricTargets[lyricCursor]
+        let index = lyricTargets[lyricCursor].item
         if case .sound(var s) = script.items[index], !text.isEmpty {
           s.lyric = continues ? text + "-" : text
           script.items[index] = .sound(s)
@@ -127,14 +127,14 @@ struct VoiceBuilder {
         lyricCursor += 1
       case .bar:
         var next = lyricCursor + 1
-        while next < lyricTargets.count && !lyricBarStarts.contains(next) { next += 1 }
+        while next < lyricTargets.count && !lyricTargets[next].startsBar { next += 1 }
         lyricCursor = next
       }
     }
   }
 
   /// At `)`: the last note of a slur is trimmed like any note outside one.
-  mutating func endSlur() {
+  func endSlur() {
     slurDepth = max(0, slurDepth - 1)
     guard trim > .zero,
       let i = script.items.lastIndex(where: { if case .sound(let s) = $0 { return !s.isGrace } else { return false } }),

@@ -18,24 +18,26 @@ struct SMFWriter {
     Self.append16(sequence.format, to: &out)
     Self.append16(sequence.tracks.count, to: &out)
     Self.append16(sequence.ppq, to: &out)
+    out.reserveCapacity(out.count + sequence.tracks.reduce(0) { $0 + 8 + $1.events.count * 4 + 4 })
     for (index, track) in sequence.tracks.enumerated() {
-      var body: [UInt8] = []
-      body.reserveCapacity(track.events.count * 4 + 4)
+      // The track body goes straight into `out`; its length is filled in once it is known.
+      out += Array("MTrk".utf8)
+      let lengthAt = out.count
+      Self.append32(0, to: &out)
       var previous = 0
       for timed in track.normalized().events {
         let delta = timed.tick - previous
         guard delta <= Self.maxVariableLength else { throw .tickGapTooLarge(track: index, tick: timed.tick) }
-        Self.appendVariableLength(delta, to: &body)
-        Self.append(timed.event, to: &body)
+        Self.appendVariableLength(delta, to: &out)
+        Self.append(timed.event, to: &out)
         previous = timed.tick
       }
-      guard body.count <= Int(UInt32.max) else {
+      let length = out.count - lengthAt - 4
+      guard length <= Int(UInt32.max) else {
         throw .valueOutOfRange(
-          track: index, tick: previous, field: "track length", value: body.count, allowed: "up to 4294967295 bytes")
+          track: index, tick: previous, field: "track length", value: length, allowed: "up to 4294967295 bytes")
       }
-      out += Array("MTrk".utf8)
-      Self.append32(body.count, to: &out)
-      out += body
+      for (k, shift) in [24, 16, 8, 0].enumerated() { out[lengthAt + k] = UInt8(length >> shift & 0xFF) }
     }
     return out
   }
@@ -90,10 +92,17 @@ struct SMFWriter {
       appendVariableLength(bytes.count, to: &out)
       out += bytes
     case .meta(let meta):
-      out += [0xFF, meta.typeByte]
-      let payload = metaPayload(meta)
-      appendVariableLength(payload.count, to: &out)
-      out += payload
+      out.append(0xFF)
+      out.append(meta.typeByte)
+      switch meta {
+      case .text(_, let bytes), .sequencerSpecific(let bytes), .unknown(_, let bytes):
+        appendVariableLength(bytes.count, to: &out)
+        out += bytes
+      default:
+        let payload = metaPayload(meta)
+        appendVariableLength(payload.count, to: &out)
+        out += payload
+      }
     }
   }
 

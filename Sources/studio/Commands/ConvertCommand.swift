@@ -178,27 +178,38 @@ struct ConvertCommand: ParsableCommand {
     var skipped = 0
     var warnings = 0
     var done = 0
+    let verbose = global.verbose
+    let concurrency = ProcessInfo.processInfo.activeProcessorCount
     for (file, numbers) in zip(files, counts) where !numbers.isEmpty {
       let names = Self.fileNames(for: numbers, stem: Self.stem(file.path))
-      try ABCToMIDI.forEachTune(inABCBytes: file.bytes, options: options) { converted in
-        let name = names[min(max(0, converted.info.ordinal), names.count - 1)]
-        done += 1
-        let messages = converted.messages(path: file.path)
-        warnings += messages.count
-        if global.verbose {
-          for line in messages { printError(line) }
-        } else {
-          for line in messages where line.contains(": error") { printError(line) }
-        }
-        if converted.hasMusic {
-          try MIDIOutput.write(converted.sequence, to: (directory as NSString).appendingPathComponent(name))
-          written += 1
-        } else {
-          skipped += 1
-          printError(ABCToMIDIError.noMusic(path: file.path, info: converted.info).description + "; skipped")
-        }
-        progress.update(completed: done, detail: name)
-      }
+      let path = file.path
+      // Tunes are performed and encoded on every core. The files are written here, in file order, by one thread:
+      // files created concurrently in one directory contend for its lock in the kernel, which costs more CPU time
+      // than it saves.
+      try ABCToMIDI.forEachTune(
+        inABCBytes: file.bytes, options: options, concurrency: concurrency,
+        transform: { converted in
+          let name = names[min(max(0, converted.info.ordinal), names.count - 1)]
+          let output = (directory as NSString).appendingPathComponent(name)
+          return EncodedTune(converted, name: name, output: output, path: path)
+        },
+        body: { tune in
+          done += 1
+          warnings += tune.messages.count
+          if verbose {
+            for line in tune.messages { printError(line) }
+          } else {
+            for line in tune.messages where line.contains(": error") { printError(line) }
+          }
+          if let encoded = tune.bytes {
+            try MIDIOutput.write(try encoded.get(), to: tune.output)
+            written += 1
+          } else {
+            skipped += 1
+            printError(ABCToMIDIError.noMusic(path: file.path, info: tune.info).description + "; skipped")
+          }
+          progress.update(completed: done, detail: tune.name)
+        })
     }
     progress.finish()
     var summary = "wrote \(written) MIDI file\(written == 1 ? "" : "s") to \(directory)"
@@ -208,6 +219,27 @@ struct ConvertCommand: ParsableCommand {
     }
     print(summary)
     if skipped > 0 { throw ExitCode(1) }
+  }
+
+  /// One tune as `convertAll` reports and writes it, made on a worker thread.
+  struct EncodedTune: Sendable {
+    /// The output file name, and its path.
+    var name: String
+    var output: String
+    var info: ABCToMIDI.TuneInfo
+    /// Diagnostics and warnings as compiler-style lines, in source order.
+    var messages: [String]
+    /// The SMF bytes (or why they could not be made); `nil` when the tune has no music.
+    var bytes: Result<[UInt8], any Error>?
+
+    /// `path` is the ABC file's, as messages name it.
+    init(_ converted: ABCToMIDI.ConvertedTune, name: String, output: String, path: String) {
+      self.name = name
+      self.output = output
+      info = converted.info
+      messages = converted.messages(path: path)
+      bytes = converted.hasMusic ? Result { try MIDIOutput.encode(converted.sequence, for: output) } : nil
+    }
   }
 
   /// Output names for tunes with these X: numbers, in file order (see the command's discussion).
@@ -244,12 +276,20 @@ struct ConvertCommand: ParsableCommand {
 /// per file here, ten seconds for two thousand tunes); durability across a power cut is not promised.
 enum MIDIOutput {
   static func write(_ sequence: MIDISequence, to path: String) throws {
-    let bytes: [UInt8]
+    try write(try encode(sequence, for: path), to: path)
+  }
+
+  /// The SMF bytes of `sequence`, which is to be written to `path`.
+  static func encode(_ sequence: MIDISequence, for path: String) throws(StudioFailure) -> [UInt8] {
     do {
-      bytes = try MIDIFile.encode(sequence)
+      return try MIDIFile.encode(sequence)
     } catch {
       throw StudioFailure("cannot encode \(path): \(error)")
     }
+  }
+
+  /// Writes `bytes` to `path` atomically.
+  static func write(_ bytes: [UInt8], to path: String) throws {
     let directory = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
     if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
