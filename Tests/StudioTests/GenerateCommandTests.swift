@@ -149,6 +149,15 @@ import Testing
     try "// swift-tools-version: 6.1\n".write(toFile: dir + "/Package.swift", atomically: true, encoding: .utf8)
     #expect(
       try ModelLocator.resolve("tiny", currentDirectory: "/", executablePath: dir + "/.build/release/studio") == model)
+    // The last fallback: the checkout studio was compiled from (a build with --scratch-path elsewhere still finds
+    // the shipped models).
+    #expect(
+      try ModelLocator.resolve("tiny", currentDirectory: "/", executablePath: "/nowhere/studio", sourceCheckout: dir)
+        == model)
+    #expect(ProjectRoots.sourceCheckout == URL(fileURLWithPath: Support.packageRoot).standardizedFileURL.path)
+    #expect(
+      try ModelLocator.resolve("irish", currentDirectory: "/", executablePath: nil)
+        == Support.packageRoot + "/models/irish/model.safetensors")
     do {
       _ = try ModelLocator.resolve("nonexistent", currentDirectory: dir, executablePath: nil)
       Issue.record("expected NotFound")

@@ -106,7 +106,7 @@ struct RenderCommand: ParsableCommand {
     var session = try RenderSession(command: self, configBits: render.bits)
     let font = try SoundFontLocator.locate(
       explicit: soundfont, config: render.soundfont, environment: ProcessInfo.processInfo.environment,
-      projectRoots: Self.projectRoots())
+      projectRoots: ProjectRoots.all())
     if global.verbose { printError("SoundFont \(font.path) (from \(font.source))") }
 
     let clock = ContinuousClock()
@@ -135,22 +135,6 @@ struct RenderCommand: ParsableCommand {
     if session.failed > 0 {
       throw StudioFailure("\(session.failed) of \(session.inputCount) inputs could not be rendered (see above)")
     }
-  }
-
-  /// Where `soundfonts/` may live: the current directory, then the package the executable was built from.
-  static func projectRoots() -> [String] {
-    var roots = [FileManager.default.currentDirectoryPath]
-    if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-      var directory = executable.deletingLastPathComponent()
-      while directory.path != "/" {
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-          roots.append(directory.path)
-          break
-        }
-        directory = directory.deletingLastPathComponent()
-      }
-    }
-    return roots
   }
 
   static func seconds(_ duration: Duration) -> Double {

@@ -63,7 +63,7 @@ struct GenerationJob {
     if wav {
       let location = try SoundFontLocator.locate(
         explicit: command.soundfont, config: config.render.soundfont, environment: ProcessInfo.processInfo.environment,
-        projectRoots: Self.projectRoots())
+        projectRoots: ProjectRoots.all())
       soundFont = location.path
       if command.global.verbose { printError("SoundFont \(location.path) (\(location.source))") }
     }
@@ -114,17 +114,6 @@ struct GenerationJob {
         lines.joined(separator: "\n") + "\n(try a lower --temperature, a smaller --top-p or a larger --max-attempts)",
         exitCode: 1)
     }
-  }
-
-  /// The current directory, then the package the executable was built in (for `soundfonts/`).
-  static func projectRoots() -> [String] {
-    var roots = [FileManager.default.currentDirectoryPath]
-    if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().path,
-      let root = ModelLocator.packageRoot(above: executable)
-    {
-      roots.append(root)
-    }
-    return roots
   }
 
   static func record(_ tune: GeneratedTune, _ written: TuneFileWriter.Written) -> Record {

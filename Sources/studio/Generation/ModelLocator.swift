@@ -7,8 +7,8 @@ import Foundation
 /// - Any other value is a model name (`irish`, `pop`, `irish-pop`, or a name given to `studio train --name`):
 ///   `<models_dir>/<name>/model.safetensors` is looked up first relative to the current directory, then relative to
 ///   the package root the `studio` executable was built in (the first directory above the executable that holds a
-///   `Package.swift`; e.g. `.build/release/studio` → the checkout), so an installed build finds its shipped models
-///   from anywhere.
+///   `Package.swift`; e.g. `.build/release/studio` → the checkout), then in the checkout the binary was compiled
+///   from (`ProjectRoots.sourceCheckout`), so a build finds its shipped models from anywhere.
 enum ModelLocator {
   /// Why no model file was found.
   struct NotFound: Error, CustomStringConvertible {
@@ -25,11 +25,13 @@ enum ModelLocator {
   ///   - modelsDirectory: `training.models_dir` (default `models`).
   ///   - currentDirectory: where relative paths start.
   ///   - executablePath: the running executable (for the package-root fallback), nil to skip it.
+  ///   - sourceCheckout: the checkout studio was compiled from (last fallback), nil to skip it.
   /// - Throws: `NotFound` listing every place looked at.
   static func resolve(
     _ model: String, modelsDirectory: String = "models",
     currentDirectory: String = FileManager.default.currentDirectoryPath,
-    executablePath: String? = Bundle.main.executableURL?.resolvingSymlinksInPath().path
+    executablePath: String? = ProjectRoots.runningExecutable,
+    sourceCheckout: String? = ProjectRoots.sourceCheckout
   ) throws -> String {
     let absolute = model.hasPrefix("/") ? model : currentDirectory + "/" + model
     var isDirectory: ObjCBool = false
@@ -49,8 +51,11 @@ enum ModelLocator {
     let relative =
       (modelsDirectory.hasSuffix("/") ? modelsDirectory : modelsDirectory + "/") + model + "/model.safetensors"
     candidates.append(relative.hasPrefix("/") ? relative : currentDirectory + "/" + relative)
-    if !relative.hasPrefix("/"), let executablePath, let root = packageRoot(above: executablePath) {
-      candidates.append(root + "/" + relative)
+    if !relative.hasPrefix("/") {
+      if let executablePath, let root = ProjectRoots.packageRoot(above: executablePath) {
+        candidates.append(root + "/" + relative)
+      }
+      if let sourceCheckout { candidates.append(sourceCheckout + "/" + relative) }
     }
     var seen = Set<String>()
     candidates = candidates.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.filter {
@@ -58,17 +63,5 @@ enum ModelLocator {
     }
     if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
     throw NotFound(model: model, searched: candidates)
-  }
-
-  /// The nearest directory above `executablePath` that contains `Package.swift`, searching at most 8 levels.
-  static func packageRoot(above executablePath: String) -> String? {
-    var url = URL(fileURLWithPath: executablePath).deletingLastPathComponent()
-    for _ in 0..<8 {
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-      let parent = url.deletingLastPathComponent()
-      if parent.path == url.path { break }
-      url = parent
-    }
-    return nil
   }
 }
