@@ -43,6 +43,58 @@ import Testing
     #expect(TuneCheck(result.text).accepted)
   }
 
+  @Test func nottinghamPlayOrdersBecomePartsOrGo() {
+    let parts = "X:1\nT:t\nY:AAB\nM:4/4\nL:1/8\nK:G\nP:A\n|:GABc d2B2|GABc d2B2:|\nP:B\n|:c2A2 B2G2|c2A2 B2G2:|\n"
+    let converted = TuneNormalizer.normalize(parts)
+    #expect(converted.text == parts.replacingOccurrences(of: "Y:AAB", with: "P:AAB"))
+    #expect(converted.changes == ["Y: play order written as P:"])
+    #expect(TuneCheck(parts).accepted == false, "strict validation refuses Y:")
+    #expect(TuneCheck(converted.text).accepted)
+    // A part the body never labels: the line goes (abc2midi ignores Y: as well).
+    let unknownPart = parts.replacingOccurrences(of: "Y:AAB", with: "Y:ABC")
+    let removed = TuneNormalizer.normalize(unknownPart)
+    #expect(removed.text == unknownPart.replacingOccurrences(of: "Y:ABC\n", with: ""))
+    #expect(removed.changes == ["Y: line removed"])
+  }
+
+  @Test func detachedTiesAreAttached() {
+    #expect(normalized("|:G2 B2 d3 -d|c2A2 B4:|") == "|:G2 B2 d3- d|c2A2 B4:|")
+    #expect(normalized("|:[GB]2  -[GB]2 d4|c2A2 B4:|") == "|:[GB]2-  [GB]2 d4|c2A2 B4:|")
+    // A tie after a note is left alone; one after a bar line is not a detached tie.
+    #expect(normalized("|:G2- G2 d4|c2A2 B4:|") == "|:G2- G2 d4|c2A2 B4:|")
+    let text = "X:1\nT:t\nM:4/4\nL:1/8\nK:G\n|:G2 B2 d3 -d|c2A2 B4|G2 B2 d3 -d|c2A2 B4:|\n"
+    #expect(TuneCheck(text).accepted == false)
+    #expect(TuneCheck(TuneNormalizer.normalize(text).text).accepted)
+  }
+
+  /// The Nottingham corpus: normalising lets nearly every tune pass, and attaching ties never changes a note.
+  @Test(.tags(.corpus)) func nottinghamCorpusPasses() throws {
+    guard let corpora = GenerateTestSupport.corporaDirectory(for: "nottinghamCorpusPasses") else { return }
+    let tunes = try TuneCorpus.load(paths: [corpora + "/nottingham"]).tunes
+    var acceptedBefore = 0
+    var accepted = 0
+    var tiesAttached = 0
+    for (index, tune) in tunes.enumerated() {
+      if TuneCheck(tune).accepted { acceptedBefore += 1 }
+      let result = TuneNormalizer.normalize(tune)
+      if TuneCheck(result.text).accepted { accepted += 1 }
+      guard result.changes == ["detached ties attached"] else { continue }
+      tiesAttached += 1
+      let before = try #require(ABCParser().parse(tune).tunes.first)
+      let after = try #require(ABCParser().parse(result.text).tunes.first)
+      func notes(_ tune: ABCTune) -> [[String]] {
+        ABCPerformer().perform(tune).performance.tracks.map { track in
+          track.notes.map { "\($0.pitch)@\($0.onset)+\($0.duration) ch\($0.channel)" }
+        }
+      }
+      #expect(notes(before) == notes(after), "tune \(index + 1) plays differently")
+    }
+    print("nottingham: \(acceptedBefore) → \(accepted) of \(tunes.count) pass the rejection policy; \(tiesAttached) tie-only rewrites")
+    #expect(tiesAttached > 0)
+    #expect(accepted > acceptedBefore)
+    #expect(Double(accepted) / Double(tunes.count) > 0.9, "\(accepted) of \(tunes.count)")
+  }
+
   /// Over the whole Irish corpus: nearly every real tune passes the rejection policy once normalised, and the
   /// performer plays exactly the same notes before and after.
   @Test(.tags(.corpus)) func irishCorpusPassesAndSoundsTheSame() throws {

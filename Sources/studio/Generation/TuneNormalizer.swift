@@ -10,6 +10,11 @@ import ABCParser
 ///   repeats from the start of its part: the start of the tune, or the previous `:|` or double bar (abc2midi's
 ///   "Assuming repeat", ABC019). A `|:` is put at the start of the part. The music played does not change.
 ///
+/// - **`Y:` play orders** (the Nottingham Music Database's field, 308 tunes): ABC 2.1 writes the play order as a
+///   header `P:`. `Y:AABABAC` becomes `P:AABABAC` when every part it names is labelled in the body and the header has
+///   no `P:`; otherwise the line (which abc2midi ignores too) is removed.
+/// - **Detached ties** (`d3 -d2`, Nottingham): the tie moves next to its note (`d3- d2`); the notes do not change.
+///
 /// Tunes with several voices, or with repeats that are broken in other ways, are left as they are.
 enum TuneNormalizer {
   /// The rewritten text and a short description of each rewrite made (empty when nothing changed).
@@ -37,6 +42,18 @@ enum TuneNormalizer {
     if bangBreaks && !declared, let keyOffset = keyLineOffset(in: text) {
       edits.append((keyOffset, 0, "I:linebreak !\n"))
       changes.append("I:linebreak ! added")
+    }
+
+    let playOrder = playOrderEdits(tune)
+    if !playOrder.edits.isEmpty {
+      edits += playOrder.edits
+      changes.append(playOrder.converted ? "Y: play order written as P:" : "Y: line removed")
+    }
+
+    let tieEdits = attachedTies(tune)
+    if !tieEdits.isEmpty {
+      edits += tieEdits
+      changes.append("detached ties attached")
     }
 
     guard !edits.isEmpty else { return (text, []) }
@@ -94,6 +111,64 @@ enum TuneNormalizer {
         partStart = nil
         awaitingPartStart = true
       }
+    }
+    return edits
+  }
+
+  /// Rewrites each header `Y:` line: to `P:` when it is a plain order of parts that the body labels (and the header has
+  /// no `P:` of its own), else removes it with its line end.
+  private static func playOrderEdits(_ tune: ABCTune) -> (edits: [(offset: Int, remove: Int, insert: String)], converted: Bool) {
+    let fields = tune.headerFields
+    let orders = fields.filter { $0.letter == "Y" }
+    guard !orders.isEmpty else { return ([], false) }
+    let labelled = Set(
+      tune.body.compactMap { element -> String? in
+        if case .field(let field) = element, field.letter == "P" { return field.trimmedValue }
+        return nil
+      })
+    let headerHasParts = fields.contains { $0.letter == "P" }
+    var edits: [(offset: Int, remove: Int, insert: String)] = []
+    var converted = false
+    for (index, field) in orders.enumerated() {
+      let order = field.trimmedValue
+      let plain = !order.isEmpty && order.allSatisfy { $0.isASCII && $0.isUppercase }
+      if index == 0, !headerHasParts, plain, order.allSatisfy({ labelled.contains(String($0)) }) {
+        edits.append((field.range.start.offset, 1, "P"))
+        converted = true
+      } else {
+        // The field and the line end after it.
+        let end = field.range.end.offset
+        let lineEnd = tune.header.lazy.compactMap { element -> Int? in
+          if case .lineBreak(let lineBreak) = element, lineBreak.range.start.offset == end {
+            return lineBreak.text.utf8.count
+          }
+          return nil
+        }.first ?? 0
+        edits.append((field.range.start.offset, end - field.range.start.offset + lineEnd, ""))
+      }
+    }
+    return (edits, converted)
+  }
+
+  /// Moves each tie written apart from its note (`d3 -d2`) next to it (`d3- d2`).
+  private static func attachedTies(_ tune: ABCTune) -> [(offset: Int, remove: Int, insert: String)] {
+    var edits: [(offset: Int, remove: Int, insert: String)] = []
+    var previous: BodyElement?
+    var beforePrevious: BodyElement?
+    for element in tune.body {
+      if case .tie(let tie) = element, case .space(let space)? = previous {
+        let follows: Bool
+        switch beforePrevious {
+        case .note?, .chord?: follows = true
+        default: follows = false
+        }
+        if follows {
+          let start = space.range.start.offset
+          edits.append((start, tie.range.end.offset - start, "-" + space.text))
+        }
+      }
+      beforePrevious = previous
+      previous = element
     }
     return edits
   }
