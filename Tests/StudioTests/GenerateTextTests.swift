@@ -74,6 +74,12 @@ import Testing
     #expect(empty.text == "X:1\nT:Made Up\nK:G\nG|\n")
     let noX = TuneText.finalize("T:Body Only\nK:G\nG|", number: 5, fallbackTitle: "Made Up")
     #expect(noX.text == "X:5\nT:Body Only\nK:G\nG|\n")
+    // Provenance copied from the corpus is dropped from the header (with continuations); directives, other fields
+    // and the body stay.
+    let attributed = TuneText.finalize(
+      "X:4\nT:Jig\n% Nottingham Music Database\nS:Trad, arr Phil Rowe\nC:O'Carolan\nH:Long ago\n+:in Sligo\n"
+        + "%%MIDI program 73\nR:jig\nZ:EF\nM:6/8\nK:G\n% a body comment\nGAB|\n", number: 1, fallbackTitle: "Made Up")
+    #expect(attributed.text == "X:1\nT:Jig\n%%MIDI program 73\nR:jig\nM:6/8\nK:G\n% a body comment\nGAB|\n")
     // A T: line in the body is not the title.
     #expect(TuneText.title(of: "X:1\nK:G\nT:Part B\nG|") == nil)
   }

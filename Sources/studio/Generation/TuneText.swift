@@ -32,9 +32,15 @@ enum TuneText {
     return String(scalars)
   }
 
+  /// Header fields that state where a tune came from: composer, source, transcriber, history, book, discography,
+  /// file. A model copies them from its corpus ("C:Turlough O'Carolan", "S:Trad, arr Phil Rowe", "% Nottingham Music
+  /// Database"), and for a generated tune they would be false.
+  static let provenanceFields: Set<String> = ["C:", "S:", "Z:", "H:", "B:", "D:", "F:"]
+
   /// The tune file text for a sample: the first `X:` line becomes `X:number` (one is added in front when missing);
-  /// when the header has no `T:` line (or an empty one) `T:fallbackTitle` is put right after the `X:` line.
-  /// Returns the text and the title it ends up with.
+  /// provenance fields (`provenanceFields`, with their `+:` continuations) and `%` comment lines are dropped from the
+  /// header (`%%` directives stay); when the header has no `T:` line (or an empty one) `T:fallbackTitle` is put right
+  /// after the `X:` line. Returns the text and the title it ends up with.
   static func finalize(_ sample: String, number: Int, fallbackTitle: String) -> (
     text: String, title: String, titleGenerated: Bool
   ) {
@@ -45,6 +51,16 @@ enum TuneText {
     } else {
       lines.insert("X:\(number)", at: 0)
     }
+    let keyLine = lines.firstIndex { $0.hasPrefix("K:") } ?? lines.count
+    var header: [String] = []
+    var dropping = false
+    for line in lines[1..<keyLine] {
+      if line.hasPrefix("+:") && dropping { continue }
+      dropping = provenanceFields.contains(String(line.prefix(2)))
+      if dropping || (line.hasPrefix("%") && !line.hasPrefix("%%")) { continue }
+      header.append(line)
+    }
+    lines.replaceSubrange(1..<keyLine, with: header)
     // The header runs to the first K: line.
     let headerEnd = lines.firstIndex { $0.hasPrefix("K:") } ?? lines.count
     if let t = lines[..<headerEnd].firstIndex(where: { $0.hasPrefix("T:") }) {
