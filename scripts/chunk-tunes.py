@@ -14,8 +14,10 @@ ties `-` the only thing that crosses a bar line), so every phrase plays exactly 
   already occurred (anywhere in the corpus so far) is dropped, so the model sees each chorus once rather than three
   times and learns the style instead of memorising the hooks.
 
-Each phrase keeps the song's header (M:, L:, Q:, K:), gets its own X: number and the title "<title> (part k)", ends
-with `|]`, and loses a tie that would dangle past its end. Why phrases: a character LSTM learns where a tune ends from
+Each phrase keeps the song's header (M:, L:, Q:, K:), gets its own X: number, ends with `|]`, and loses a tie that
+would dangle past its end. It has no T: line unless `--titles` is given ("<title> (part k)"): POP909's titles are song
+numbers, and a model trained on them writes "004 (part 2)" as the title of every new tune (untitled samples get a
+made-up title from `studio generate`). Why phrases: a character LSTM learns where a tune ends from
 the tunes it sees; 100+ bar songs teach it to ramble past `generate`'s length limits, 16-bar phrases match the folk
 corpora.
 """
@@ -104,6 +106,7 @@ def main():
     ap.add_argument("input")
     ap.add_argument("output")
     ap.add_argument("--bars", type=int, default=16, help="bars per phrase (default 16)")
+    ap.add_argument("--titles", action="store_true", help='keep a "T:<title> (part k)" line in every phrase')
     ap.add_argument("--max-repeat", type=float, default=0.5,
                     help="drop a phrase when more than this share of its 4-bar windows occurred before (default 0.5)")
     args = ap.parse_args()
@@ -138,7 +141,8 @@ def main():
                 seen |= w
                 part += 1
                 x += 1
-                out.append("\n".join([f"X:{x}", f"T:{title} (part {part})"] + kept + render(chunk)))
+                titled = [f"T:{title} (part {part})"] if args.titles else []
+                out.append("\n".join([f"X:{x}"] + titled + kept + render(chunk)))
     tmp = args.output + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write("\n\n".join(out) + "\n")
