@@ -186,6 +186,13 @@ let diagnosticCases: [DiagnosticCase] = [
 }
 
 @Suite struct GenerationPolicyTests {
+  @Test func oneIrregularBarIsAllowed() throws {
+    let tune = try #require(
+      ABCParser().parse(h + "K:G\n|:GABc dBGBd|c2ec B2dB|GABc dBGB|A2FA G4:|\n").tunes.first)
+    let verdict = ABCValidator.acceptsGenerated(tune)
+    #expect(verdict.accepted, "\(verdict.reasons)")
+  }
+
   @Test func acceptsAWellFormedGeneratedTune() throws {
     let tune = try #require(
       ABCParser().parse(h + "K:G\n|:GABc dBGB|c2ec B2dB|GABc dBGB|A2FA G4:|\n").tunes.first)
@@ -199,6 +206,7 @@ let diagnosticCases: [DiagnosticCase] = [
     (h + "K:G\nGABc dBGB|\n", "bars"),
     (h + "K:G\n|:GABc dBGB|c2ec B2dB|GABc dBGB|A2FA G4 (3ab:|\n", "error"),
     ("X:1\nT:t\nM:4/4\nGABc dBGB|c2ec B2dB|GABc dBGB|A2FA G4|\n", "no K: line"),
+    (h + "K:G\n|:GABc dBGBd|c2ec B2dBc|GABc dBGB|A2FA G4:|\n", "do not fit the meter"),
   ])
   func rejectsWithAReason(source: String, reason: String) throws {
     let tune = try #require(ABCParser().parse(source).tunes.first)
