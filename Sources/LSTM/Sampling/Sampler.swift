@@ -21,9 +21,6 @@ public final class Sampler {
   /// All zeros: every row of a layer above the first reads the same bias row.
   private let zeroIndex: Int32Buffer
   private let logitBuffer: FloatBuffer
-  /// Scratch for choosing a character: probabilities and candidate ids, `V` each.
-  private var probabilities: [Double]
-  private var candidates: [Int32]
   /// One-step descriptions of every layer (pointers into the buffers above), built once.
   private var layerSteps: [CLSTM_LayerForward] = []
   /// Kernel accumulators: threads × B × 64 floats.
@@ -38,8 +35,6 @@ public final class Sampler {
     tokens = Int32Buffer(count: batch)
     zeroIndex = Int32Buffer(count: batch)
     logitBuffer = FloatBuffer(count: batch * h.vocabularySize)
-    probabilities = [Double](repeating: 0, count: h.vocabularySize)
-    candidates = [Int32](repeating: 0, count: h.vocabularySize)
     scratch = FloatBuffer(count: model.pool.threads * batch * 64)
     let H = h.hiddenSize
     let G = 4 * H
@@ -110,6 +105,7 @@ public final class Sampler {
     shouldStop: (_ sequence: Int, _ text: String) -> Bool = { _, _ in false }
   ) throws(SamplingError) -> [GeneratedText] {
     try options.validate()
+    var chooser = TokenChooser(options: options)
     let ids: [Int32]
     do { ids = try model.vocabulary.encode(prompt.isEmpty ? "\n\n" : prompt) } catch { throw .unknownCharacter(error) }
     reset()
@@ -123,7 +119,7 @@ public final class Sampler {
     var produced = 0
     while remaining > 0, produced < options.maxCharacters {
       for b in 0..<batch {
-        let id = active[b] ? choose(row: b, options: options, using: &generator) : 0
+        let id = active[b] ? choose(row: b, chooser: &chooser, using: &generator) : 0
         tokens.base[b] = id
         guard active[b] else { continue }
         results[b].text.unicodeScalars.append(model.vocabulary.scalar(for: id) ?? "\u{FFFD}")
@@ -140,44 +136,10 @@ public final class Sampler {
   }
 
   /// Draws the next token of sequence `row` from its logits.
-  private func choose(row: Int, options: SamplingOptions, using generator: inout some RandomNumberGenerator) -> Int32 {
+  private func choose(row: Int, chooser: inout TokenChooser, using generator: inout some RandomNumberGenerator)
+    -> Int32
+  {
     let V = model.hyperparameters.vocabularySize
-    let z = logitBuffer.base + row * V
-    var best = 0
-    for v in 1..<V where z[v] > z[best] { best = v }
-    if options.temperature == 0 { return Int32(best) }
-    let maxLogit = Double(z[best])
-    let inverse = 1 / options.temperature
-    var count = V
-    for v in 0..<V { candidates[v] = Int32(v) }
-    if (options.topK > 0 && options.topK < V) || options.topP < 1 {
-      candidates.sort { z[Int($0)] > z[Int($1)] }
-      if options.topK > 0 { count = min(count, options.topK) }
-    }
-    var total = 0.0
-    for i in 0..<count {
-      let p = exp((Double(z[Int(candidates[i])]) - maxLogit) * inverse)
-      probabilities[i] = p
-      total += p
-    }
-    if options.topP < 1 {
-      // Candidates are sorted by probability: keep the smallest prefix reaching topP.
-      var cumulative = 0.0
-      for i in 0..<count {
-        cumulative += probabilities[i]
-        if cumulative >= options.topP * total {
-          count = i + 1
-          total = cumulative
-          break
-        }
-      }
-    }
-    let u = Double(generator.next() >> 11) * 0x1p-53 * total
-    var cumulative = 0.0
-    for i in 0..<count {
-      cumulative += probabilities[i]
-      if u < cumulative { return candidates[i] }
-    }
-    return candidates[count - 1]
+    return chooser.choose(from: UnsafeBufferPointer(start: logitBuffer.base + row * V, count: V), using: &generator)
   }
 }

@@ -1,23 +1,29 @@
 import Foundation
-import LSTM
 
-/// Draws the next character id from a row of logits: temperature (0 = greedy), top-k, then top-p (nucleus), the
-/// same rules as `LSTM.Sampler.generate`, but with a generator per sequence so each tune attempt is reproducible on
-/// its own, whatever else shares its batch.
-struct TokenChooser {
-  let options: SamplingOptions
-  /// Scratch, `V` each.
+/// Draws the next character id from a row of logits: temperature (0 = greedy), top-k, then top-p (nucleus). Used by
+/// `Sampler.generate` (one generator for the batch) and by `studio generate` (a generator per sequence, so each tune
+/// attempt is reproducible on its own, whatever else shares its batch).
+public struct TokenChooser {
+  public let options: SamplingOptions
+  /// Scratch, `V` each, allocated on first use.
   private var order: [Int32] = []
   private var weights: [Double] = []
 
-  init(options: SamplingOptions) { self.options = options }
+  public init(options: SamplingOptions) { self.options = options }
+
+  /// The chosen id for `logits` (length `V ≥ 1`); see `choose(from:using:)` for buffers.
+  public mutating func choose(from logits: [Float], using generator: inout some RandomNumberGenerator) -> Int32 {
+    logits.withUnsafeBufferPointer { choose(from: $0, using: &generator) }
+  }
 
   /// The chosen id for `logits` (length `V ≥ 1`).
   ///
   /// Greedy (temperature 0) takes the largest logit (the lowest id on ties). Otherwise the candidates are the `topK`
   /// largest logits (all when 0), then the smallest prefix of them, by decreasing probability, whose probability
   /// reaches `topP` of the candidates' total; one is drawn in proportion to `exp((z − max z) / temperature)`.
-  mutating func choose(from logits: [Float], using generator: inout SplitMix64) -> Int32 {
+  public mutating func choose(
+    from logits: UnsafeBufferPointer<Float>, using generator: inout some RandomNumberGenerator
+  ) -> Int32 {
     let count = logits.count
     guard count > 1 else { return 0 }
     var best = 0
@@ -52,7 +58,7 @@ struct TokenChooser {
         }
       }
     }
-    let u = generator.nextUnitDouble() * total
+    let u = Double(generator.next() >> 11) * 0x1p-53 * total
     var cumulative = 0.0
     for i in 0..<kept {
       cumulative += weights[i]
