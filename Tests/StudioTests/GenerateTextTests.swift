@@ -13,10 +13,20 @@ import Testing
   @Test func headerOptionsFixFieldsAndLeaveTheRestToTheModel() throws {
     let keyOnly = try PrimePlan.make(key: "Am", meter: nil, title: nil, prime: nil, number: 1)
     #expect(
-      keyOnly.segments == [.text("X:1\nT:"), .sampledLine, .text("M:"), .sampledLine, .text("L:1/8\nK:A Minor\n")])
+      keyOnly.segments == [
+        .text("X:1\nT:"), .sampledLine, .text("M:"), .sampledLine, .headerUntilKey(key: "A Minor"),
+      ])
     let all = try PrimePlan.make(key: "D mix", meter: "6/8", title: " The Tune ", prime: nil, number: 2)
-    #expect(all.segments == [.text("X:2\nT:The Tune\nM:6/8\nL:1/8\nK:D Mixolydian\n")])
+    #expect(all.segments == [.text("X:2\nT:The Tune\nM:6/8\n"), .headerUntilKey(key: "D Mixolydian")])
     #expect(all.fixedTitle == "The Tune")
+    // A model whose corpus has no titles and spells keys short (POP909 phrases): no T: line, `Am`.
+    let popLetters = Set("X:MLQK0123456789/=\nabcdefgABCDEFGmz|#-^_,'".unicodeScalars)
+    let pop = try PrimePlan.make(
+      key: "Am", meter: "4/4", title: "Night Drive", prime: nil, number: 3, knows: { popLetters.contains($0) })
+    #expect(pop.segments == [.text("X:3\nM:4/4\n"), .headerUntilKey(key: "Am")])
+    #expect(pop.fixedTitle == "Night Drive")
+    #expect(PrimePlan.shortKey("D Dorian") == "Ddor" && PrimePlan.shortKey("G Major") == "G")
+    #expect(PrimePlan.shortKey("F# Minor") == "F#m" && PrimePlan.shortKey("none") == "none")
   }
 
   @Test func primeTextIsFedAsWritten() throws {

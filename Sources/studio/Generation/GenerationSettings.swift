@@ -40,7 +40,7 @@ struct GenerationSettings: Sendable {
 
   /// The template fed to the model for tune `number`.
   /// - Throws: `PrimePlan.InvalidOption`.
-  func primePlan(number: Int) throws -> PrimePlan {
-    try PrimePlan.make(key: key, meter: meter, title: title, prime: prime, number: number)
+  func primePlan(number: Int, knows: (Unicode.Scalar) -> Bool = { _ in true }) throws -> PrimePlan {
+    try PrimePlan.make(key: key, meter: meter, title: title, prime: prime, number: number, knows: knows)
   }
 }

@@ -5,9 +5,13 @@ import Foundation
 /// `--title`, `--prime`) and header lines the model fills in itself.
 ///
 /// Without options the model starts from `X:n\n` and writes the whole tune, header included, in its corpus's style.
-/// With any of `--key/--meter/--title` the header follows the corpus layout `X:n\nT:…\nM:…\nL:1/8\nK:…\n`; each of
-/// `T:`, `M:` and `K:` is either fixed text or a line the model completes (it is given `M:` and samples up to the
-/// line break). `--prime TEXT` is fed as written (after `X:n\n` when it does not begin with `X:`).
+/// With any of `--key/--meter/--title` the header starts `X:n\nT:…\nM:…\n`, each of `T:` and `M:` either fixed text or
+/// a line the model completes (it is given `M:` and samples up to the line break); then the model writes the header
+/// lines of its corpus (`L:`, `Q:`, `R:` …) until it starts the `K:` line, which is forced to `--key` when given
+/// (`headerUntilKey`). Models whose corpus has no `T:` lines (the vocabulary lacks `T`) get no title line; a `--title`
+/// is then written into the file only. The key is spelt the long way (`A Minor`, as in irish.abc) when the model
+/// knows every character of that, else the short way (`Am`). `--prime TEXT` is fed as written (after `X:n\n` when it
+/// does not begin with `X:`).
 struct PrimePlan: Equatable, Sendable {
   /// One step of the template.
   enum Segment: Equatable, Sendable {
@@ -15,7 +19,14 @@ struct PrimePlan: Equatable, Sendable {
     case text(String)
     /// The model samples until it writes a line break (inclusive).
     case sampledLine
+    /// The model writes header lines until it begins one with `K`; that line is then forced to `K:key` (when given)
+    /// or sampled to its end, and the body follows. After `maximumHeaderLines` lines without `K` the key line is
+    /// started for it.
+    case headerUntilKey(key: String?)
   }
+
+  /// Free header lines before the key line is forced.
+  static let maximumHeaderLines = 6
 
   var segments: [Segment]
   /// The title to write when the user fixed one (it may hold characters the model's vocabulary lacks; the model
@@ -32,7 +43,11 @@ struct PrimePlan: Equatable, Sendable {
   /// Builds the template for tune number `number`.
   /// - Throws: `InvalidOption` for a key or meter the ABC parser rejects, a multi-line title, or `--prime` combined
   ///   with the header options.
-  static func make(key: String?, meter: String?, title: String?, prime: String?, number: Int) throws -> PrimePlan {
+  ///   - knows: whether the model's vocabulary holds a character (decides the title line and the key spelling).
+  static func make(
+    key: String?, meter: String?, title: String?, prime: String?, number: Int,
+    knows: (Unicode.Scalar) -> Bool = { _ in true }
+  ) throws -> PrimePlan {
     let reference = "X:\(number)\n"
     if let prime {
       guard key == nil, meter == nil, title == nil else {
@@ -53,20 +68,26 @@ struct PrimePlan: Equatable, Sendable {
         throw InvalidOption(option: "--title", message: "must be one non-empty line of text")
       }
       fixedTitle = trimmed
-      segments.append(.text(reference + "T:" + trimmed + "\n"))
-    } else {
-      segments += [.text(reference + "T:"), .sampledLine]
+    }
+    segments.append(.text(reference))
+    if knows("T") {
+      if let fixedTitle {
+        segments.append(.text("T:" + fixedTitle + "\n"))
+      } else {
+        segments += [.text("T:"), .sampledLine]
+      }
     }
     if let meter {
       segments.append(.text("M:" + (try checkedMeter(meter)) + "\n"))
     } else {
       segments += [.text("M:"), .sampledLine]
     }
+    var spelledKey: String?
     if let key {
-      segments.append(.text("L:1/8\nK:" + (try normalizedKey(key)) + "\n"))
-    } else {
-      segments += [.text("L:1/8\nK:"), .sampledLine]
+      let long = try normalizedKey(key)
+      spelledKey = long.unicodeScalars.allSatisfy(knows) ? long : shortKey(long)
     }
+    segments.append(.headerUntilKey(key: spelledKey))
     return PrimePlan(segments: merged(segments), fixedTitle: fixedTitle)
   }
 
@@ -117,6 +138,19 @@ struct PrimePlan: Equatable, Sendable {
     }
     try check(field: "K:" + value, option: "--key")
     return value
+  }
+
+  /// The short spelling of a key `normalizedKey` wrote (`A Minor` → `Am`, `D Dorian` → `Ddor`, `G Major` → `G`); other
+  /// values unchanged.
+  static func shortKey(_ long: String) -> String {
+    let parts = long.split(separator: " ", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { return long }
+    switch parts[1] {
+    case "Major": return parts[0]
+    case "Minor": return parts[0] + "m"
+    case "Dorian", "Mixolydian", "Lydian", "Phrygian", "Locrian": return parts[0] + parts[1].prefix(3).lowercased()
+    default: return long
+    }
   }
 
   /// `--meter` as written, after the ABC parser accepted it (`6/8`, `C|`, `3/4`, `none`).

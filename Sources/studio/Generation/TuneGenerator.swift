@@ -40,7 +40,7 @@ final class TuneGenerator {
     guard settings.count >= 1, settings.maxAttempts >= 1, settings.batch >= 1 else {
       throw SetupError(description: "count, max attempts and batch must be at least 1")
     }
-    let plan = try settings.primePlan(number: 1)
+    let plan = try settings.primePlan(number: 1, knows: { model.vocabulary.id(of: $0) != nil })
     fixedTitle = plan.fixedTitle
     for case .text(let text) in plan.segments where settings.prime != nil {
       for scalar in text.unicodeScalars where model.vocabulary.id(of: scalar) == nil {
@@ -187,11 +187,13 @@ final class TuneGenerator {
 
   /// A sample as a tune file: own `X:` number, a title (made up from the seed when missing), and the corpus habits
   /// the rejection policy refuses rewritten into equivalent ABC 2.1 (`TuneNormalizer`).
-  static func finish(_ sample: String, number: Int, seed: UInt64) -> (
+  /// `title`: the user's `--title`, written when the sample has no `T:` line (a model without titles in its corpus
+  /// is not given one to continue).
+  static func finish(_ sample: String, number: Int, seed: UInt64, title: String? = nil) -> (
     text: String, title: String, titleGenerated: Bool, changes: [String]
   ) {
     let finished = TuneText.finalize(
-      sample, number: number, fallbackTitle: TitleMaker.title(seed: seed, number: number))
+      sample, number: number, fallbackTitle: title ?? TitleMaker.title(seed: seed, number: number))
     let normalized = TuneNormalizer.normalize(finished.text)
     return (normalized.text, finished.title, finished.titleGenerated, normalized.changes)
   }
@@ -209,7 +211,8 @@ final class TuneGenerator {
       title = sampledTitle ?? fallbackTitle
       titleGenerated = sampledTitle == nil
     } else {
-      (text, title, titleGenerated, changes) = Self.finish(sample.text, number: number, seed: settings.seed)
+      (text, title, titleGenerated, changes) = Self.finish(
+        sample.text, number: number, seed: settings.seed, title: fixedTitle)
     }
     let check = TuneCheck(text)
     var reasons = check.reasons
@@ -246,7 +249,9 @@ final class TuneGenerator {
   }
 
   private enum Mode {
-    case forcing, line, body, done
+    /// Feeding fixed text; sampling one header line to its end; at the start of a free header line; inside one;
+    /// sampling the body; finished.
+    case forcing, line, headerStart, headerLine, body, done
   }
 
   private struct Row {
@@ -257,6 +262,8 @@ final class TuneGenerator {
     var forced: [Unicode.Scalar] = []
     var forcedIndex = 0
     var mode = Mode.forcing
+    /// Free header lines written in a `headerUntilKey` segment.
+    var headerLines = 0
     var text = String.UnicodeScalarView()
     var sampled = 0
     var bodySampled = 0
@@ -284,7 +291,7 @@ final class TuneGenerator {
     var rows: [Row] = try jobs.map { job in
       Row(
         job: job, generator: Self.generator(seed: settings.seed, tune: job.tune + 1, attempt: job.attempt),
-        plan: try settings.primePlan(number: job.tune + 1).segments)
+        plan: try settings.primePlan(number: job.tune + 1, knows: { vocabulary.id(of: $0) != nil }).segments)
     }
     for index in rows.indices { advance(&rows[index]) }
     var input = [Int32](repeating: 0, count: batch)
@@ -320,12 +327,26 @@ final class TuneGenerator {
         rows[index].text.append(scalar)
         rows[index].sampled += 1
         input[index] = id
-        if rows[index].mode == .line {
+        switch rows[index].mode {
+        case .line:
           if scalar == "\n" {
             rows[index].segment += 1
             advance(&rows[index])
           }
-        } else {
+        case .headerStart where scalar == "K":
+          // The key line: forced to the user's key, or finished by the model; the body follows.
+          if case .headerUntilKey(let key) = rows[index].plan[rows[index].segment] {
+            rows[index].plan[rows[index].segment] = key.map { .text(":" + $0 + "\n") } ?? .sampledLine
+          }
+          advance(&rows[index])
+        case .headerStart, .headerLine:
+          if scalar == "\n" {
+            rows[index].headerLines += 1
+            startHeaderLine(&rows[index])
+          } else {
+            rows[index].mode = .headerLine
+          }
+        default:
           rows[index].bodySampled += 1
           if let end = TuneText.ending(of: rows[index].text, sampledCount: rows[index].bodySampled) {
             rows[index].text.removeLast(end.drop)
@@ -370,8 +391,30 @@ final class TuneGenerator {
       case .sampledLine:
         row.mode = .line
         return
+      case .headerUntilKey:
+        row.headerLines = 0
+        startHeaderLine(&row)
+        return
       }
     }
     row.mode = .body
+  }
+
+  /// At the start of a free header line: the model writes it, unless it has written `maximumHeaderLines` without
+  /// reaching `K:`, in which case the key line is started for it.
+  private func startHeaderLine(_ row: inout Row) {
+    guard row.headerLines >= PrimePlan.maximumHeaderLines,
+      case .headerUntilKey(let key) = row.plan[row.segment]
+    else {
+      row.mode = .headerStart
+      return
+    }
+    if let key {
+      row.plan[row.segment] = .text("K:" + key + "\n")
+    } else {
+      row.plan[row.segment] = .text("K:")
+      row.plan.insert(.sampledLine, at: row.segment + 1)
+    }
+    advance(&row)
   }
 }
