@@ -99,6 +99,10 @@ import Testing
     let titles = Set((1...20).map { TitleMaker.title(seed: 1, number: $0) })
     #expect(titles.count >= 15)
     #expect(titles.allSatisfy { !$0.isEmpty && !$0.contains("\n") })
+    let songs = Set((1...20).map { TitleMaker.title(seed: 1, number: $0, style: .song) })
+    #expect(songs.count >= 15)
+    #expect(songs.isDisjoint(with: titles))
+    #expect(songs.allSatisfy { title in TitleMaker.songNouns.contains { title.contains($0) } })
   }
 
   @Test(arguments: [

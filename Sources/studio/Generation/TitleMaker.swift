@@ -1,10 +1,25 @@
 import LSTM
 
-/// Makes up tune titles in the style of session-tune names ("The Windy Harbour", "Maggie's Fancy") for generated
-/// tunes the model left untitled.
+/// Makes up titles for generated tunes the model left untitled: session-tune names ("The Windy Harbour", "Maggie's
+/// Fancy") for folk models, song titles ("Midnight Radio") for models whose corpus had no titles at all (the POP909
+/// phrases).
 ///
 /// Deterministic: the same seed and tune number give the same title, so `--seed` reproduces whole runs.
 enum TitleMaker {
+  /// Which kind of name to make up.
+  enum Style: Sendable {
+    case session, song
+  }
+
+  static let songAdjectives = [
+    "Midnight", "Golden", "Electric", "Silver", "Neon", "Summer", "Paper", "Velvet", "Secret", "Endless", "Lonely",
+    "Crystal", "Falling", "Blue", "Northern", "Sweet", "Distant", "Last", "Gentle", "Bright",
+  ]
+  static let songNouns = [
+    "Drive", "Radio", "Heart", "City", "Window", "Rain", "Signal", "Dream", "Letter", "Skyline", "Echo", "Highway",
+    "Promise", "Mirror", "Garden", "Light", "Station", "Horizon", "Season", "Moon",
+  ]
+
   static let adjectives = [
     "Windy", "Green", "Merry", "Lonesome", "Golden", "Silver", "Rocky", "Crooked", "Humble", "Wild", "Misty", "Bold",
     "Lively", "Quiet", "Yellow", "Rambling", "Dancing", "Broken", "Hidden", "Jolly", "Sunny", "Frosty", "Morning",
@@ -25,9 +40,16 @@ enum TitleMaker {
   ]
 
   /// A title for tune `number` (1-based) of a run seeded with `seed`.
-  static func title(seed: UInt64, number: Int) -> String {
+  static func title(seed: UInt64, number: Int, style: Style = .session) -> String {
     var generator = SplitMix64(seed: seed ^ (0x7469_746C_6500_0000 &+ UInt64(truncatingIfNeeded: number)))
     func pick(_ words: [String]) -> String { words[generator.nextIndex(below: words.count)] }
+    if style == .song {
+      switch generator.nextIndex(below: 3) {
+      case 0: return "\(pick(songAdjectives)) \(pick(songNouns))"
+      case 1: return "\(pick(songNouns)) of the \(pick(songAdjectives)) \(pick(songNouns))"
+      default: return "The \(pick(songAdjectives)) \(pick(songNouns))"
+      }
+    }
     switch generator.nextIndex(below: 4) {
     case 0: return "The \(pick(adjectives)) \(pick(nouns))"
     case 1: return "\(pick(names))'s \(pick(nouns))"

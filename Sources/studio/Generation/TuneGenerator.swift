@@ -24,6 +24,8 @@ final class TuneGenerator {
   let settings: GenerationSettings
   /// `--title`, trimmed, when given.
   private let fixedTitle: String?
+  /// Song titles for a model whose corpus had no `T:` lines (its vocabulary lacks `T`), session-tune names otherwise.
+  private let titleStyle: TitleMaker.Style
   private var samplers: [Int: Sampler] = [:]
 
   /// Why generation could not start.
@@ -42,6 +44,7 @@ final class TuneGenerator {
     }
     let plan = try settings.primePlan(number: 1, knows: { model.vocabulary.id(of: $0) != nil })
     fixedTitle = plan.fixedTitle
+    titleStyle = model.vocabulary.id(of: "T") == nil ? .song : .session
     for case .text(let text) in plan.segments where settings.prime != nil {
       for scalar in text.unicodeScalars where model.vocabulary.id(of: scalar) == nil {
         throw SetupError(
@@ -189,30 +192,32 @@ final class TuneGenerator {
   /// the rejection policy refuses rewritten into equivalent ABC 2.1 (`TuneNormalizer`).
   /// `title`: the user's `--title`, written when the sample has no `T:` line (a model without titles in its corpus
   /// is not given one to continue).
-  static func finish(_ sample: String, number: Int, seed: UInt64, title: String? = nil) -> (
-    text: String, title: String, titleGenerated: Bool, changes: [String]
-  ) {
+  /// `style`: the kind of title made up when there is none.
+  static func finish(
+    _ sample: String, number: Int, seed: UInt64, title: String? = nil, style: TitleMaker.Style = .session
+  ) -> (text: String, title: String, titleGenerated: Bool, changes: [String]) {
     let finished = TuneText.finalize(
-      sample, number: number, fallbackTitle: title ?? TitleMaker.title(seed: seed, number: number))
+      sample, number: number, fallbackTitle: title ?? TitleMaker.title(seed: seed, number: number, style: style))
     let normalized = TuneNormalizer.normalize(finished.text)
     return (normalized.text, finished.title, finished.titleGenerated, normalized.changes)
   }
 
   private func judge(_ sample: Sample, number: Int) -> AttemptResult {
-    let fallbackTitle = TitleMaker.title(seed: settings.seed, number: number)
+    let fallbackTitle = TitleMaker.title(seed: settings.seed, number: number, style: titleStyle)
     let text: String
     let title: String
     let titleGenerated: Bool
     var changes: [String] = []
     if settings.raw {
-      text = sample.text
+      // As sampled, but numbered like the other output (the X: line is the prime, not model output).
+      text = TuneText.renumbered(sample.text, number: number)
       // Named after the title the user gave, else the model's, else a made-up one; the text stays as sampled.
       let sampledTitle = fixedTitle ?? TuneText.title(of: sample.text)
       title = sampledTitle ?? fallbackTitle
       titleGenerated = sampledTitle == nil
     } else {
       (text, title, titleGenerated, changes) = Self.finish(
-        sample.text, number: number, seed: settings.seed, title: fixedTitle)
+        sample.text, number: number, seed: settings.seed, title: fixedTitle, style: titleStyle)
     }
     let check = TuneCheck(text)
     var reasons = check.reasons
@@ -270,6 +275,15 @@ final class TuneGenerator {
     var ending = TuneText.Ending.maxCharacters
   }
 
+  /// The reference number the model is primed with (`X:n`) for an attempt: drawn from the seed, tune and attempt.
+  /// A model links reference numbers to its corpus order (the first POP909 phrases, X:1–3, are all in 2/4), so
+  /// priming every run with X:1, X:2 … would steer the first tunes of every run the same way. The tune file gets
+  /// `X:tune` whatever the prime was.
+  static func primeNumber(seed: UInt64, tune: Int, attempt: Int) -> Int {
+    var generator = generator(seed: seed ^ 0x5845_4E55_4D42_4552, tune: tune, attempt: attempt)
+    return 1 + generator.nextIndex(below: 999)
+  }
+
   /// The per-attempt generator: a function of the run's seed, the tune number and the attempt only.
   static func generator(seed: UInt64, tune: Int, attempt: Int) -> SplitMix64 {
     var mixer = SplitMix64(seed: seed ^ (UInt64(truncatingIfNeeded: tune) &* 0x9E37_79B9_7F4A_7C15))
@@ -291,7 +305,10 @@ final class TuneGenerator {
     var rows: [Row] = try jobs.map { job in
       Row(
         job: job, generator: Self.generator(seed: settings.seed, tune: job.tune + 1, attempt: job.attempt),
-        plan: try settings.primePlan(number: job.tune + 1, knows: { vocabulary.id(of: $0) != nil }).segments)
+        plan: try settings.primePlan(
+          number: Self.primeNumber(seed: settings.seed, tune: job.tune + 1, attempt: job.attempt),
+          knows: { vocabulary.id(of: $0) != nil }
+        ).segments)
     }
     for index in rows.indices { advance(&rows[index]) }
     var input = [Int32](repeating: 0, count: batch)

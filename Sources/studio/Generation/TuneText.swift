@@ -75,6 +75,13 @@ enum TuneText {
     return (lines.joined(separator: "\n") + "\n", fallbackTitle, true)
   }
 
+  /// `text` with its first line, when it is an `X:` line, replaced by `X:number`.
+  static func renumbered(_ text: String, number: Int) -> String {
+    guard text.hasPrefix("X:") else { return text }
+    guard let lineEnd = text.firstIndex(of: "\n") else { return "X:\(number)" }
+    return "X:\(number)" + text[lineEnd...]
+  }
+
   /// The first `T:` value in the header of `text`, if any and non-empty.
   static func title(of text: String) -> String? {
     for line in text.split(separator: "\n") {
