@@ -94,6 +94,17 @@ import Testing
     #expect(TuneText.title(of: "X:1\nK:G\nT:Part B\nG|") == nil)
   }
 
+  @Test func primeNumbersAreSeededAndSpreadAndFilesAreRenumbered() {
+    let numbers = (1...20).map { TuneGenerator.primeNumber(seed: 7, tune: $0, attempt: 0) }
+    #expect(numbers == (1...20).map { TuneGenerator.primeNumber(seed: 7, tune: $0, attempt: 0) })
+    #expect(numbers.allSatisfy { (1...999).contains($0) })
+    #expect(Set(numbers).count >= 15)
+    #expect(TuneGenerator.primeNumber(seed: 7, tune: 1, attempt: 1) != numbers[0])
+    #expect(TuneText.renumbered("X:512\nT:a\nK:G\n", number: 3) == "X:3\nT:a\nK:G\n")
+    #expect(TuneText.renumbered("T:a\nK:G\n", number: 3) == "T:a\nK:G\n")
+    #expect(TuneText.renumbered("X:512", number: 3) == "X:3")
+  }
+
   @Test func madeUpTitlesDependOnSeedAndNumber() {
     #expect(TitleMaker.title(seed: 1, number: 1) == TitleMaker.title(seed: 1, number: 1))
     let titles = Set((1...20).map { TitleMaker.title(seed: 1, number: $0) })
