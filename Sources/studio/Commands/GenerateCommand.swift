@@ -12,19 +12,21 @@ struct GenerateCommand: ParsableCommand {
       holding model.safetensors) is used as is.
 
       Every sampled tune is parsed and validated; tunes with errors (or unbalanced repeats, too few or too many \
-      bars, no K:) are sampled again, up to --max-attempts times, and the acceptance rate is reported. --raw skips \
+      bars, more than one bar in ten that does not fit the meter, no K:) are sampled again, up to --max-attempts \
+      times, and the acceptance rate is reported. --raw skips \
       this and writes exactly what the model sampled. Files are named after the tune's title \
       (out/the-windy-harbour.abc); an existing file is never replaced without --force (a -2, -3, … suffix is \
       added instead). The same --seed gives the same tunes.
 
-      Priming: --key G, --meter 6/8 and --title TEXT fix those header fields (the model fills in the others); \
-      --prime TEXT gives raw ABC to continue. --temperature 0 is greedy decoding (one attempt per tune: a retry \
-      would repeat it).
+      Priming: --key G, --meter 6/8 and --title TEXT fix those header fields; the model writes the other header \
+      lines of its corpus (L:, Q:, …) before the key. --prime TEXT gives raw ABC to continue. --temperature 0 is \
+      greedy decoding (one attempt per tune: a retry would repeat it).
 
       Before validation each tune gets its own X: number and a title (a made-up one when the model wrote none), \
-      and two habits of the session-tune corpora that strict ABC 2.1 refuses are rewritten into equivalent ABC: \
-      '!' line ends get an I:linebreak ! declaration, and parts that end in :| without |: get their |:. The \
-      notes played do not change; --raw keeps the sample untouched.
+      loses the provenance the model copied from its corpus (C:, S:, Z:, H:, B:, D:, F:, % comments), and the \
+      habits of the folk corpora that strict ABC 2.1 refuses are rewritten into equivalent ABC: '!' line ends get \
+      an I:linebreak ! declaration, parts that end in :| without |: get their |:, a Y: play order becomes P:, and \
+      detached ties (d3 -d2) are attached. The notes played do not change; --raw keeps the sample untouched.
 
       Example: studio generate --model irish --count 3 --seed 7 --midi --wav --out-dir out --force
       """)
