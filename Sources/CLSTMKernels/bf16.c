@@ -202,38 +202,15 @@ typedef struct {
   uint16_t *packed;
 } PackBF16Job;
 
-static inline long gate_row(const PackBF16Job *j, int s, int c) {
-  if (j->gates) {
-    int unit = 16 * s + (c & 15);
-    return unit < j->n ? (long)(c >> 4) * j->n + unit : -1;
-  }
-  int row = CLSTM_STRIP_WIDTH * s + c;
-  return row < j->n ? row : -1;
-}
+static inline long gate_row(const PackBF16Job *j, int s, int c) { return clstm_strip_source_row(j->gates, j->n, s, c); }
 
 #if CLSTM_X86
-/// 16 x 16 transpose of 32-bit lanes (same as the float one in pack.c).
+/// 16 x 16 transpose of 32-bit lanes (pairs of bf16).
 CLSTM_TBF16 CLSTM_INLINE void transpose16i(__m512i r[16]) {
-  __m512 f[16], t[16], u[16];
+  __m512 f[16];
   for (int i = 0; i < 16; ++i) f[i] = _mm512_castsi512_ps(r[i]);
-  for (int i = 0; i < 8; ++i) {
-    t[2 * i] = _mm512_unpacklo_ps(f[2 * i], f[2 * i + 1]);
-    t[2 * i + 1] = _mm512_unpackhi_ps(f[2 * i], f[2 * i + 1]);
-  }
-  for (int i = 0; i < 4; ++i) {
-    u[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-    u[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-    u[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-    u[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-  }
-  for (int jj = 0; jj < 4; ++jj) {
-    __m512 v0 = _mm512_shuffle_f32x4(u[jj], u[4 + jj], 0x88), v1 = _mm512_shuffle_f32x4(u[jj], u[4 + jj], 0xdd);
-    __m512 v2 = _mm512_shuffle_f32x4(u[8 + jj], u[12 + jj], 0x88), v3 = _mm512_shuffle_f32x4(u[8 + jj], u[12 + jj], 0xdd);
-    r[jj] = _mm512_castps_si512(_mm512_shuffle_f32x4(v0, v2, 0x88));
-    r[jj + 8] = _mm512_castps_si512(_mm512_shuffle_f32x4(v0, v2, 0xdd));
-    r[jj + 4] = _mm512_castps_si512(_mm512_shuffle_f32x4(v1, v3, 0x88));
-    r[jj + 12] = _mm512_castps_si512(_mm512_shuffle_f32x4(v1, v3, 0xdd));
-  }
+  clstm_transpose16(f);
+  for (int i = 0; i < 16; ++i) r[i] = _mm512_castps_si512(f[i]);
 }
 
 /// Rows mode, 16 output columns: source rows src[c] (NULL: zero) → pairs (k, k+1) per column, 16 pairs (32 k) at a

@@ -69,6 +69,17 @@ CLSTM_INLINE int clstm_block_start(int batch, int block) { return (int)((long)ba
 // Scalar reference activations (portable path).
 CLSTM_INLINE float clstm_sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
+/// Source row of output column c of packed strip s, or -1 for zero padding. `gates`: column c of strip s is gate
+/// c/16 of hidden unit 16 s + c%16 (n = hidden units, gate rows n apart); otherwise column c is row 64 s + c of n.
+CLSTM_INLINE long clstm_strip_source_row(int gates, int n, int s, int c) {
+  if (gates) {
+    int unit = 16 * s + (c & 15);
+    return unit < n ? (long)(c >> 4) * n + unit : -1;
+  }
+  int row = CLSTM_STRIP_WIDTH * s + c;
+  return row < n ? row : -1;
+}
+
 #if CLSTM_X86
 // Vector exp: Cephes expf polynomial after reduction by ln 2; about 1 ulp on [-87, 88].
 CLSTM_T512 CLSTM_INLINE __m512 clstm_exp512(__m512 x) {
@@ -104,6 +115,29 @@ CLSTM_T512 CLSTM_INLINE __m512 clstm_tanh512(__m512 x) {
   t = _mm512_mask_blend_ps(small, t, s);
   // copy the sign of x
   return _mm512_or_ps(t, _mm512_and_ps(x, _mm512_set1_ps(-0.0f)));
+}
+
+/// Transposes 16 registers of 16 lanes in place: r[j] lane i ← r[i] lane j (32-bit lanes of any type).
+CLSTM_T512 CLSTM_INLINE void clstm_transpose16(__m512 r[16]) {
+  __m512 t[16], u[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; ++i) {
+    u[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int j = 0; j < 4; ++j) {
+    __m512 v0 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88), v1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xdd);
+    __m512 v2 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88), v3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xdd);
+    r[j] = _mm512_shuffle_f32x4(v0, v2, 0x88);
+    r[j + 8] = _mm512_shuffle_f32x4(v0, v2, 0xdd);
+    r[j + 4] = _mm512_shuffle_f32x4(v1, v3, 0x88);
+    r[j + 12] = _mm512_shuffle_f32x4(v1, v3, 0xdd);
+  }
 }
 #endif
 

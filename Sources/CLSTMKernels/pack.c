@@ -17,39 +17,9 @@ typedef struct {
 } RowPackJob;
 
 /// Source row for output column c of strip s, or -1 for zero padding.
-static inline long row_for(const RowPackJob *j, int s, int c) {
-  if (j->gates) {
-    int unit = 16 * s + (c & 15);
-    return unit < j->n ? (long)(c >> 4) * j->n + unit : -1;
-  }
-  int row = CLSTM_STRIP_WIDTH * s + c;
-  return row < j->n ? row : -1;
-}
+static inline long row_for(const RowPackJob *j, int s, int c) { return clstm_strip_source_row(j->gates, j->n, s, c); }
 
 #if CLSTM_X86
-/// Transposes 16 registers of 16 floats in place: r[j] element i ← r[i] element j.
-CLSTM_T512 CLSTM_INLINE void transpose16(__m512 r[16]) {
-  __m512 t[16], u[16];
-  for (int i = 0; i < 8; ++i) {
-    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-  }
-  for (int i = 0; i < 4; ++i) {
-    u[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-    u[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-    u[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-    u[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-  }
-  for (int j = 0; j < 4; ++j) {
-    __m512 v0 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88), v1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xdd);
-    __m512 v2 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88), v3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xdd);
-    r[j] = _mm512_shuffle_f32x4(v0, v2, 0x88);
-    r[j + 8] = _mm512_shuffle_f32x4(v0, v2, 0xdd);
-    r[j + 4] = _mm512_shuffle_f32x4(v1, v3, 0x88);
-    r[j + 12] = _mm512_shuffle_f32x4(v1, v3, 0xdd);
-  }
-}
-
 /// Packs 16 output columns (source rows `src[c]`, NULL for padding) over k in [0, k) of one segment into
 /// dst[k][16] (row stride 64), 16 × 16 tiles at a time.
 CLSTM_T512 static void pack16_avx512(const float *const src[16], int k, float *dst) {
@@ -57,7 +27,7 @@ CLSTM_T512 static void pack16_avx512(const float *const src[16], int k, float *d
   for (; k0 + 16 <= k; k0 += 16) {
     __m512 r[16];
     for (int i = 0; i < 16; ++i) r[i] = src[i] ? _mm512_loadu_ps(src[i] + k0) : _mm512_setzero_ps();
-    transpose16(r);
+    clstm_transpose16(r);
     for (int j = 0; j < 16; ++j) _mm512_store_ps(dst + (long)(k0 + j) * CLSTM_STRIP_WIDTH, r[j]);
   }
   for (; k0 < k; ++k0)
