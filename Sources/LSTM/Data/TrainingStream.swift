@@ -21,6 +21,8 @@ public struct TrainingStream: Sendable {
   public var tuneCopies: [Int]
   /// Tokens each source contributed, separators excluded.
   public var sourceTokenCounts: [Int]
+  /// Where each tune copy lies in `tokens`, in stream order, separators excluded.
+  public var tuneRanges: [Range<Int>]
 
   /// Builds the weighted stream.
   /// - Parameters:
@@ -87,12 +89,17 @@ public struct TrainingStream: Sendable {
     sourceTokenCounts = [Int](repeating: 0, count: sources.count)
     var tokens: [Int32] = []
     tokens.reserveCapacity(projected)
+    var ranges: [Range<Int>] = []
+    ranges.reserveCapacity(copies.count)
     for (index, copy) in copies.enumerated() {
       if index > 0 { tokens += [newline, newline] }
+      let start = tokens.count
       tokens += encoded[copy.source][copy.tune]
+      ranges.append(start..<tokens.count)
       sourceTokenCounts[copy.source] += encoded[copy.source][copy.tune].count
     }
     self.tokens = tokens
+    tuneRanges = ranges
   }
 
   /// The largest accepted weight (a repeat factor; more only makes a corpus dominate and memory explode).

@@ -15,6 +15,8 @@ public final class Trainer {
   let workspace: Workspace
   private var evaluationWorkspace: Workspace?
   private var sampler: WindowSampler
+  /// Whole-tune batching (`options.batching == .tunes`).
+  private var tuneBatcher: TuneBatcher?
   private var adam: AdamState
   /// Optimizer steps taken (including steps before a resume).
   public private(set) var step: Int
@@ -44,6 +46,12 @@ public final class Trainer {
     sampler = WindowSampler(
       seed: options.seed, carry: options.carryState, batch: options.batchSize,
       steps: options.sequenceLength)
+    if options.batching == .tunes {
+      guard let newline = data.vocabulary.id(of: "\n") else { throw .emptyTrainingData }
+      tuneBatcher = TuneBatcher(
+        seed: options.seed, batch: options.batchSize, steps: options.sequenceLength, tunes: data.tuneRanges(),
+        newline: newline)
+    }
     adam = AdamState(count: parameters.values.count)
     step = 0
   }
@@ -63,7 +71,18 @@ public final class Trainer {
           + "\(checkpoint.corpusFingerprints.map { String($0.prefix(12)) }) vs "
           + "\(data.corpusFingerprints.map { String($0.prefix(12)) }))")
     }
-    if options.carryState {
+    if var batcher = tuneBatcher {
+      let H = hyperparameters.hiddenSize
+      guard state.step == 0 || batcher.restore(state.cursors),
+        state.carriedHidden.count == hyperparameters.layers || state.step == 0,
+        state.carriedHidden.allSatisfy({ $0.count == options.batchSize * H })
+      else {
+        throw .resumeMismatch(
+          reason: "the saved state was not made with training.batching: tunes and this batch size; resume with "
+            + "the run's settings")
+      }
+      tuneBatcher = batcher
+    } else if options.carryState {
       let B = options.batchSize
       let H = hyperparameters.hiddenSize
       guard state.cursors.count == B || state.cursors.isEmpty,
@@ -75,7 +94,8 @@ public final class Trainer {
             + "training.carry_state; resume with the run's settings")
       }
     } else if !state.cursors.isEmpty {
-      throw .resumeMismatch(reason: "the run carried state across windows; set training.carry_state: true")
+      throw .resumeMismatch(
+        reason: "the run carried state across windows; set training.carry_state: true (or training.batching: tunes)")
     }
     step = state.step
     adam = state.adam
@@ -91,15 +111,19 @@ public final class Trainer {
     if let bpc = state.lastValidationBPC, let at = state.lastValidationStep { lastValidation = (bpc, at) }
   }
 
+  /// Share of window positions that were padding (whole-tune batching; 0 otherwise).
+  public var paddingShare: Double { tuneBatcher?.paddingShare ?? 0 }
+
   /// The current weights.
   public var parameters: LSTMParameters { engine.parameterValues }
 
   /// Everything needed to resume exactly (with `parameters`).
   public var state: TrainerState {
-    let carrying = options.carryState && !sampler.cursors.isEmpty
+    let carrying = (options.carryState && !sampler.cursors.isEmpty) || (tuneBatcher != nil && step > 0)
     let rows = options.batchSize * hyperparameters.hiddenSize
     return TrainerState(
-      step: step, adam: adam, samplerState: sampler.generator.state, cursors: sampler.cursors,
+      step: step, adam: adam, samplerState: sampler.generator.state,
+      cursors: tuneBatcher?.encoded ?? sampler.cursors,
       carriedHidden: carrying ? workspace.hs.map { Array(UnsafeBufferPointer(start: $0.base, count: rows)) } : [],
       carriedCell: carrying ? workspace.cell.map(\.array) : [],
       bestValidationBPC: bestValidationBPC, bestStep: bestStep,
@@ -132,15 +156,24 @@ public final class Trainer {
   public func trainStep() throws(TrainingError) -> (loss: Double, gradientNorm: Double, learningRate: Double) {
     let T = options.sequenceLength
     let B = options.batchSize
-    let reset = data.trainTokens.withUnsafeBufferPointer { sampler.next(from: $0, into: workspace) }
-    if options.carryState {
-      for b in reset { workspace.resetState(row: b) }
+    var scored = T * B
+    if var batcher = tuneBatcher {
+      let next = data.trainTokens.withUnsafeBufferPointer { batcher.next(from: $0, into: workspace) }
+      tuneBatcher = batcher
+      for b in next.reset { workspace.resetState(row: b) }
+      scored = max(1, next.scored)
     } else {
-      workspace.resetState()
+      let reset = data.trainTokens.withUnsafeBufferPointer { sampler.next(from: $0, into: workspace) }
+      if options.carryState {
+        for b in reset { workspace.resetState(row: b) }
+      } else {
+        workspace.resetState()
+      }
     }
     let key = options.seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15
     do { try engine.forward(workspace, steps: T, dropoutKey: key) } catch { throw .compute(error) }
-    let (sum, count) = engine.loss(workspace, steps: T, scale: 1 / Float(T * B))
+    // The mean over scored positions: padding (target −1) neither counts nor gets a gradient.
+    let (sum, count) = engine.loss(workspace, steps: T, scale: 1 / Float(scored))
     let loss = sum / Double(max(1, count))
     guard loss.isFinite else { throw .nonFiniteLoss(step: step + 1) }
     do { try engine.backward(workspace) } catch { throw .compute(error) }
@@ -150,7 +183,7 @@ public final class Trainer {
     let scale = clip > 0 && norm > clip ? clip / (norm + 1e-6) : 1
     let rate = options.schedule.rate(at: step, base: options.learningRate)
     Adam.update(engine, state: &adam, learningRate: Float(rate), options: options.adam, gradScale: Float(scale))
-    if options.carryState { workspace.carryState(steps: T) }
+    if options.carryState || tuneBatcher != nil { workspace.carryState(steps: T) }
     step += 1
     return (loss, norm, rate)
   }

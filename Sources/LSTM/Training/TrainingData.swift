@@ -8,15 +8,39 @@ public struct TrainingData: Sendable {
   public var validationSequences: [[Int32]]
   /// SHA-256 fingerprints of the corpora (recorded in checkpoints).
   public var corpusFingerprints: [String]
+  /// Where each training tune lies in `trainTokens` (separators excluded), for whole-tune batching. Empty when the
+  /// data was built from a bare stream; whole-tune batching then treats the stream as tunes split at `"\n\n"`.
+  public var trainTuneRanges: [Range<Int>]
 
   public init(
     vocabulary: Vocabulary, trainTokens: [Int32], validationSequences: [[Int32]],
-    corpusFingerprints: [String] = []
+    corpusFingerprints: [String] = [], trainTuneRanges: [Range<Int>] = []
   ) {
     self.vocabulary = vocabulary
     self.trainTokens = trainTokens
     self.validationSequences = validationSequences
     self.corpusFingerprints = corpusFingerprints
+    self.trainTuneRanges = trainTuneRanges
+  }
+
+  /// The training tunes' ranges: `trainTuneRanges`, or the stream split at every `"\n\n"` when those are unknown.
+  func tuneRanges() -> [Range<Int>] {
+    if !trainTuneRanges.isEmpty { return trainTuneRanges }
+    guard let newline = vocabulary.id(of: "\n") else { return [0..<trainTokens.count] }
+    var ranges: [Range<Int>] = []
+    var start = 0
+    var i = 0
+    while i + 1 < trainTokens.count {
+      if trainTokens[i] == newline, trainTokens[i + 1] == newline {
+        if i > start { ranges.append(start..<i) }
+        while i < trainTokens.count, trainTokens[i] == newline { i += 1 }
+        start = i
+      } else {
+        i += 1
+      }
+    }
+    if start < trainTokens.count { ranges.append(start..<trainTokens.count) }
+    return ranges
   }
 
   /// Builds the data from corpora as the PyTorch baseline does: each corpus is split into training and validation
@@ -46,7 +70,7 @@ public struct TrainingData: Sendable {
     let sequences = validation.compactMap { try? vocabulary.encode($0 + "\n\n") }
     return TrainingData(
       vocabulary: vocabulary, trainTokens: stream.tokens, validationSequences: sequences,
-      corpusFingerprints: corpora.map(\.corpus.fingerprint))
+      corpusFingerprints: corpora.map(\.corpus.fingerprint), trainTuneRanges: stream.tuneRanges)
   }
 
   /// Characters scored by one validation pass.

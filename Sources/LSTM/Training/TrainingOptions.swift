@@ -18,6 +18,10 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   /// window ended; a row that reaches the end restarts at a random offset with a zero state). When false, every
   /// window starts at a uniformly random offset from a zero state (the PyTorch baseline's `get_batch`).
   public var carryState = false
+  /// How batches are cut from the training tunes: random windows of the stream (`windows`, with or without
+  /// `carryState`) or whole tunes read window after window with the state carried inside a tune (`tunes`, see
+  /// `TuneBatcher`; `carryState` is implied).
+  public var batching: Batching = .windows
   /// Validate every this many steps (0: only at the end).
   public var evaluateEvery = 100
   /// Stop after this many validations in a row without a new best (0: never stop early).
@@ -34,6 +38,14 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
   public var precision: ComputePrecision = .float32
 
   public init() {}
+
+  /// How a step's batch is cut from the training data.
+  public enum Batching: String, Sendable, Equatable, Codable, CaseIterable {
+    /// `B` windows of `T + 1` tokens of the tune stream (the PyTorch baseline's `get_batch`).
+    case windows
+    /// `B` rows each reading whole tunes, window after window, state carried within a tune, padding masked.
+    case tunes
+  }
 
   /// - Throws: `TrainingError.invalidOption` naming the first option out of range.
   public func validate() throws(TrainingError) {

@@ -170,6 +170,7 @@ private struct TrainingPlan {
     o.adam.weightDecay = Float(t.weightDecay)
     o.gradientClip = t.gradientClip
     o.carryState = t.carryState
+    o.batching = TrainingOptions.Batching(rawValue: t.batching) ?? .windows
     o.evaluateEvery = t.evalEvery
     o.patience = t.patience
     o.checkpointEvery = t.checkpointEvery
@@ -350,6 +351,7 @@ private struct TrainingPlan {
         weight_decay: \(t.weightDecay)
         gradient_clip: \(t.gradientClip)
         carry_state: \(t.carryState)
+        batching: \(t.batching)
         eval_every: \(t.evalEvery)
         patience: \(t.patience)
         seed: \(Int64(bitPattern: seed))

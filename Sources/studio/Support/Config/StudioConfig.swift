@@ -95,6 +95,9 @@ struct TrainingConfig {
   var gradientClip = 1.0
   /// Carry the LSTM state across consecutive windows (true) or reset it for every window (false).
   var carryState = false
+  /// `windows` (random windows of the tune stream) or `tunes` (whole tunes, state carried within a tune, padding
+  /// masked): see `TuneBatcher`.
+  var batching = "tunes"
   /// Validate every this many steps.
   var evalEvery = 100
   /// Stop after this many validations without improvement (0 disables early stopping).
@@ -130,6 +133,7 @@ struct TrainingConfig {
     weightDecay = try s.double("weight_decay", default: weightDecay, range: 0...1)
     gradientClip = try s.double("gradient_clip", default: gradientClip, range: 0...1e6)
     carryState = try s.bool("carry_state", default: carryState)
+    batching = try s.choice("batching", default: batching, among: ["windows", "tunes"])
     evalEvery = try s.int("eval_every", default: evalEvery, range: 1...100_000_000)
     patience = try s.int("patience", default: patience, range: 0...1_000_000)
     checkpointEvery = try s.int("checkpoint_every", default: checkpointEvery, range: 1...100_000_000)
