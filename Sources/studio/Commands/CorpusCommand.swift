@@ -12,7 +12,7 @@ struct CorpusCommand: ParsableCommand {
       next; line ends become LF, tabs spaces, trailing spaces are dropped. Files written by merge, split and clean \
       hold the tunes separated by one empty line.
       """,
-    subcommands: [Stats.self, Merge.self, Split.self, Clean.self, Fetch.self])
+    subcommands: [Stats.self, Form.self, Merge.self, Split.self, Clean.self, Fetch.self])
 
   struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +25,32 @@ struct CorpusCommand: ParsableCommand {
     func run() throws {
       let stats = CorpusStatistics(corpus: try TuneCorpus.load(paths: paths))
       print(format == .json ? try GenerationJSON.pretty(stats) : stats.text(limit: global.verbose ? 1000 : 12))
+    }
+  }
+
+  struct Form: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure a corpus's form (bars per part, parts per tune, meters) for structure-aware sampling.",
+      discussion: """
+        Reads every tune with the same reader the sampler uses and writes the shares studio generate steers toward:         the bar count of first parts, how often a part keeps the previous part's length, parts per tune, and header         meters. studio train writes this file as form.json beside each model it exports; rebuild one with         studio corpus form ../shared/corpora/irish.abc ../shared/corpora/nottingham -o models/irish/form.json
+        """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("ABC files or directories (searched recursively for *.abc).", valueName: "path"))
+    var paths: [String]
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the profile to this .json file.", valueName: "path"))
+    var output: String?
+
+    func run() throws {
+      let corpus = try TuneCorpus.load(paths: paths)
+      let profile = FormProfile.measure(corpus.tunes)
+      let data = try profile.jsonData()
+      if let output {
+        try AtomicWriter.write(Array(data), to: output)
+        FileHandle.standardError.write(
+          Data("form of \(profile.tunes) tunes (\(profile.skipped) skipped) written to \(output)\n".utf8))
+      } else {
+        FileHandle.standardOutput.write(data)
+      }
     }
   }
 

@@ -67,6 +67,20 @@ struct GenerateCommand: ParsableCommand {
       valueName: "n"))
   var threads: Int?
   @Flag(help: "Skip validation: write exactly what the model sampled.") var raw = false
+  @Flag(
+    inversion: .prefixedNo,
+    help: """
+      Structure-aware sampling: mask characters that overfill a bar, end a bar short, tie different pitches, \
+      unbalance repeats or break the planned form; draw part lengths, parts and meter from the model's form.json. \
+      Default: generation.structure.
+      """)
+  var structure: Bool?
+  @Option(
+    name: .customLong("tonic-bias"),
+    help: ArgumentHelp(
+      "Logit bias toward the tonic in the last part's closing bar (0 = off). Default: generation.tonic_bias.",
+      valueName: "b"))
+  var tonicBias: Double?
   @Option(
     name: .customLong("out-dir"), help: ArgumentHelp("Output directory. Default: generation.out_dir.", valueName: "dir")
   )
@@ -90,6 +104,7 @@ struct GenerateCommand: ParsableCommand {
     if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
     if let maxCharacters, maxCharacters < 1 { throw ValidationError("--max-chars must be at least 1") }
     if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+    if let tonicBias, !(0...20).contains(tonicBias) { throw ValidationError("--tonic-bias must be between 0 and 20") }
     guard batch.map({ (1...256).contains($0) }) ?? true else { throw ValidationError("--batch must be between 1 and 256") }
     guard threads.map({ (1...64).contains($0) }) ?? true else { throw ValidationError("--threads must be between 1 and 64") }
     if prime != nil && (key != nil || meter != nil || title != nil) {

@@ -33,25 +33,30 @@ struct GenerationJob {
   }
 
   /// The settings the flags and config give.
-  func settings(seed: UInt64) -> GenerationSettings {
+  func settings(seed: UInt64, modelPath: String? = nil) -> GenerationSettings {
     let g = config.generation
+    let structure = (command.structure ?? g.structure) && !command.raw
     return GenerationSettings(
       count: command.count ?? g.count,
       sampling: SamplingOptions(
         temperature: command.temperature ?? g.temperature, topK: command.topK ?? g.topK, topP: command.topP ?? g.topP,
         maxCharacters: command.maxCharacters ?? g.maxCharacters),
       seed: seed, maxAttempts: command.maxAttempts ?? g.maxAttempts, raw: command.raw, batch: command.batch ?? g.batch,
-      key: command.key, meter: command.meter, title: command.title, prime: command.prime)
+      key: command.key, meter: command.meter, title: command.title, prime: command.prime,
+      structure: structure
+        ? GenerationSettings.StructureOptions(
+          profile: modelPath.flatMap { FormProfile.load(modelDirectory: ($0 as NSString).deletingLastPathComponent) },
+          tonicBias: Float(command.tonicBias ?? g.tonicBias))
+        : nil)
   }
 
   func run() throws {
     let g = config.generation
     let seed = command.seed ?? g.seed.map { UInt64(bitPattern: Int64($0)) } ?? UInt64.random(in: 0...999_999)
     if command.seed == nil && g.seed == nil { printError("seed \(seed) (pass --seed \(seed) to repeat this run)") }
-    let settings = settings(seed: seed)
-
     let modelName = command.model ?? g.model
     let modelPath = try ModelLocator.resolve(modelName, modelsDirectory: config.training.modelsDirectory)
+    let settings = settings(seed: seed, modelPath: modelPath)
     let model = try LanguageModel(contentsOf: modelPath, threads: (command.threads ?? g.threads))
     if command.global.verbose {
       let h = model.hyperparameters

@@ -21,11 +21,22 @@ struct GenerationSettings: Sendable {
   var meter: String?
   var title: String?
   var prime: String?
+  /// Structure-aware sampling (nil: off); see `TuneStepper`.
+  var structure: StructureOptions?
+
+  /// Structure-aware sampling: the corpus form to steer toward and the tonic bias.
+  struct StructureOptions: Sendable {
+    /// The model's `form.json`; nil steers nothing and only masks what would break the tune.
+    var profile: FormProfile?
+    var tonicBias: Float
+  }
 
   init(
     count: Int, sampling: SamplingOptions, seed: UInt64, maxAttempts: Int = 8, raw: Bool = false, batch: Int = 8,
-    key: String? = nil, meter: String? = nil, title: String? = nil, prime: String? = nil
+    key: String? = nil, meter: String? = nil, title: String? = nil, prime: String? = nil,
+    structure: StructureOptions? = nil
   ) {
+    self.structure = structure
     self.count = count
     self.sampling = sampling
     self.seed = seed
@@ -40,7 +51,10 @@ struct GenerationSettings: Sendable {
 
   /// The template fed to the model for tune `number`.
   /// - Throws: `PrimePlan.InvalidOption`.
-  func primePlan(number: Int, knows: (Unicode.Scalar) -> Bool = { _ in true }) throws -> PrimePlan {
-    try PrimePlan.make(key: key, meter: meter, title: title, prime: prime, number: number, knows: knows)
+  func primePlan(
+    number: Int, knows: (Unicode.Scalar) -> Bool = { _ in true }, meter drawnMeter: String? = nil
+  ) throws -> PrimePlan {
+    try PrimePlan.make(
+      key: key, meter: meter ?? drawnMeter, title: title, prime: prime, number: number, knows: knows)
   }
 }

@@ -273,6 +273,81 @@ final class TuneGenerator {
     var sampled = 0
     var bodySampled = 0
     var ending = TuneText.Ending.maxCharacters
+    /// Structure-aware sampling: the reader of the body (from its first character) and the draws of the form plan.
+    var stepper: TuneStepper?
+    var structureStarted = false
+    var formGenerator: SplitMix64
+  }
+
+  /// The generator of an attempt's form plan (meter, part lengths, parts), apart from the character draws.
+  static func formGenerator(seed: UInt64, tune: Int, attempt: Int) -> SplitMix64 {
+    generator(seed: seed ^ 0x464F_524D_504C_414E, tune: tune, attempt: attempt)
+  }
+
+  /// Starts structure-aware sampling for a row entering its body: a plan from the corpus form and a reader that
+  /// has read the body written so far (forced `--prime` text); no reader when that text breaks its rules.
+  private func startStructure(_ row: inout Row) {
+    row.structureStarted = true
+    guard let options = settings.structure, !settings.raw,
+      let split = FormProfile.split(String(row.text))
+    else { return }
+    var plan = TuneStepper.Plan.none
+    if let profile = options.profile {
+      plan = profile.plan(tonicBias: options.tonicBias, using: &row.formGenerator)
+    }
+    var stepper = TuneStepper(header: split.header, plan: plan, enforcing: true)
+    for scalar in split.body.unicodeScalars where !stepper.feed(scalar) { return }
+    row.stepper = stepper
+    if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+      FileHandle.standardError.write(Data("structure: plan \(plan) header \(split.header.debugDescription)\n".utf8))
+    }
+  }
+
+  /// The next character id of a row in its body, drawn over the characters the row's reader allows (renormalised),
+  /// with the tonic bias; falls back to the unmasked draw when the reader allows nothing.
+  private func chooseStructured(
+    _ row: inout Row, logits: [Float], chooser: inout TokenChooser, masked: inout [Float]
+  ) -> Int32? {
+    guard let stepper = row.stepper else { return nil }
+    let vocabulary = model.vocabulary
+    if masked.count != logits.count { masked = [Float](repeating: 0, count: logits.count) }
+    var allowed = 0
+    let tonic = stepper.wantsTonic ? stepper.tonicLetter : nil
+    for id in logits.indices {
+      guard let scalar = vocabulary.scalar(for: Int32(id)), stepper.allows(scalar) else {
+        masked[id] = -.infinity
+        continue
+      }
+      allowed += 1
+      var logit = logits[id]
+      if let tonic, scalar.isASCII {
+        let c = UInt8(scalar.value)
+        if c == tonic || c == tonic + 32 { logit += stepper.plan.tonicBias }
+      }
+      masked[id] = logit
+    }
+    guard allowed > 0 else {
+      if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+        FileHandle.standardError.write(Data("structure: nothing allowed after \(String(row.text).debugDescription)\n".utf8))
+      }
+      row.stepper = nil
+      return nil
+    }
+    return chooser.choose(from: masked, using: &row.generator)
+  }
+
+  /// Feeds a drawn body character to the row's reader; a new part may change the planned part length.
+  private func advanceStructure(_ row: inout Row, _ scalar: Unicode.Scalar) {
+    guard var stepper = row.stepper else { return }
+    let parts = stepper.parts
+    guard stepper.feed(scalar) else {
+      row.stepper = nil
+      return
+    }
+    if stepper.parts > parts, let profile = settings.structure?.profile, stepper.plan.partBars > 0 {
+      stepper.plan.partBars = profile.nextPartBars(after: stepper.plan.partBars, using: &row.formGenerator)
+    }
+    row.stepper = stepper
   }
 
   /// The reference number the model is primed with (`X:n`) for an attempt: drawn from the seed, tune and attempt.
@@ -302,13 +377,20 @@ final class TuneGenerator {
     samplers[batch] = sampler
     sampler.reset()
     var chooser = TokenChooser(options: settings.sampling)
+    var masked: [Float] = []
     var rows: [Row] = try jobs.map { job in
-      Row(
+      var form = Self.formGenerator(seed: settings.seed, tune: job.tune + 1, attempt: job.attempt)
+      // The meter drawn from the corpus's meters, unless the user fixed it or primed the tune.
+      var meter: String?
+      if let profile = settings.structure?.profile, !settings.raw, settings.meter == nil, settings.prime == nil {
+        meter = profile.meter(using: &form, knows: { vocabulary.id(of: $0) != nil })
+      }
+      return Row(
         job: job, generator: Self.generator(seed: settings.seed, tune: job.tune + 1, attempt: job.attempt),
         plan: try settings.primePlan(
           number: Self.primeNumber(seed: settings.seed, tune: job.tune + 1, attempt: job.attempt),
-          knows: { vocabulary.id(of: $0) != nil }
-        ).segments)
+          knows: { vocabulary.id(of: $0) != nil }, meter: meter
+        ).segments, formGenerator: form)
     }
     for index in rows.indices { advance(&rows[index]) }
     var input = [Int32](repeating: 0, count: batch)
@@ -339,8 +421,18 @@ final class TuneGenerator {
           continue
         }
         precondition(!first, "every prime starts with fixed text")
-        let id = chooser.choose(from: sampler.logits(row: index), using: &rows[index].generator)
+        let logits = sampler.logits(row: index)
+        var id: Int32
+        if rows[index].mode == .body {
+          if !rows[index].structureStarted { startStructure(&rows[index]) }
+          id =
+            chooseStructured(&rows[index], logits: logits, chooser: &chooser, masked: &masked)
+            ?? chooser.choose(from: logits, using: &rows[index].generator)
+        } else {
+          id = chooser.choose(from: logits, using: &rows[index].generator)
+        }
         let scalar = vocabulary.scalar(for: id) ?? "\u{FFFD}"
+        if rows[index].mode == .body { advanceStructure(&rows[index], scalar) }
         rows[index].text.append(scalar)
         rows[index].sampled += 1
         input[index] = id

@@ -171,6 +171,12 @@ struct GenerationConfig {
   /// Sampling threads (1 is fastest for small models and on a busy machine).
   var threads = 1
 
+  /// Structure-aware sampling: masks characters that break the bar, ties, repeats or the planned form, and steers
+  /// part lengths, parts per tune and meters toward the model's corpus (`form.json`).
+  var structure = true
+  /// Logit bias toward the tonic in the closing bar of the last part (0 = off).
+  var tonicBias = 2.0
+
   init() {}
   init(_ s: ConfigSection) throws {
     model = try s.string("model", default: model)
@@ -186,6 +192,8 @@ struct GenerationConfig {
     wav = try s.bool("wav", default: wav)
     batch = try s.int("batch", default: batch, range: 1...256)
     threads = try s.int("threads", default: threads, range: 1...64)
+    structure = try s.bool("structure", default: structure)
+    tonicBias = try s.double("tonic_bias", default: tonicBias, range: 0...20)
     try s.finish()
   }
 }
