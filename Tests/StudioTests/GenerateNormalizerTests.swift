@@ -33,12 +33,11 @@ import Testing
     #expect(TuneNormalizer.normalize(twoStarts).text == twoStarts)
   }
 
-  @Test func bangLineBreaksAreDeclared() {
-    let text = "X:1\nT:t\nM:4/4\nL:1/8\nK:G\n|:GABc d2B2|c2A2 B2G2|!\nGABc d2B2|c2A2 B2G2:|!\n"
+  @Test func bangLineBreaksBecomeLineEnds() {
+    let text = "X:1\nT:t\nM:4/4\nL:1/8\nK:G\n|:GABc d2B2|c2A2 B2G2|!\nGABc d2B2|!c2A2 B2G2:|!\n"
     let result = TuneNormalizer.normalize(text)
-    #expect(
-      result.text == "X:1\nT:t\nM:4/4\nL:1/8\nI:linebreak !\nK:G\n|:GABc d2B2|c2A2 B2G2|!\nGABc d2B2|c2A2 B2G2:|!\n")
-    #expect(result.changes == ["I:linebreak ! added"])
+    #expect(result.text == "X:1\nT:t\nM:4/4\nL:1/8\nK:G\n|:GABc d2B2|c2A2 B2G2|\nGABc d2B2|\nc2A2 B2G2:|\n")
+    #expect(result.changes == ["! line breaks written as line ends"])
     #expect(TuneCheck(text).accepted == false, "strict validation refuses the legacy ! line break")
     #expect(TuneCheck(result.text).accepted)
   }

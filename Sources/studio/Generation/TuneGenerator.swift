@@ -237,7 +237,10 @@ final class TuneGenerator {
     if reason.hasPrefix("cut off") { return "cut off at --max-chars" }
     if let range = reason.range(of: #"ABC\d{3}"#, options: .regularExpression) {
       let code = String(reason[range])
-      return reason.hasPrefix("unbalanced repeats") ? "unbalanced repeats \(code)" : "\(code) error"
+      if reason.hasPrefix("unbalanced repeats") { return "unbalanced repeats \(code)" }
+      if reason.hasPrefix("validator warning") { return "\(code) warning" }
+      if reason.hasPrefix("validator info") { return "\(code) info" }
+      return "\(code) error"
     }
     let words = reason.split(separator: " ").map { $0.allSatisfy(\.isNumber) ? "N" : String($0) }
     return words.joined(separator: " ").components(separatedBy: " (").first ?? reason
@@ -466,6 +469,9 @@ final class TuneGenerator {
         if rows[index].mode != .done && rows[index].sampled >= maxCharacters {
           rows[index].ending = .maxCharacters
           rows[index].mode = .done
+          if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+            FileHandle.standardError.write(Data("structure: cut off: \(String(rows[index].text))\n".utf8))
+          }
         }
         if rows[index].mode == .done {
           active -= 1

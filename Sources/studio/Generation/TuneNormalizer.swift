@@ -4,8 +4,9 @@ import ABCParser
 /// balanced repeats) refuses, into equivalent ABC 2.1, so a model that writes like its corpus is not rejected for
 /// the corpus's conventions:
 ///
-/// - **`!` line ends** (abc 1.6/2.0 score line breaks, on almost every line of `irish.abc`): `I:linebreak !` is added
-///   before the `K:` line, which declares `!` as the line-break symbol (ABC 2.1 §6.1.1), as the parser's hint says.
+/// - **`!` line ends** (abc 1.6/2.0 score line breaks, on almost every line of `irish.abc`) become plain line ends,
+///   which are score line breaks in ABC 2.1 (`I:linebreak !` would declare them instead, but abc2midi then prints
+///   an `Error` for every tune that has one).
 /// - **Implied start repeats**: a part that ends with `:|` without a `|:` (763 of the 804 tunes of `irish.abc`)
 ///   repeats from the start of its part: the start of the tune, or the previous `:|` or double bar (abc2midi's
 ///   "Assuming repeat", ABC019). A `|:` is put at the start of the part. The music played does not change.
@@ -34,14 +35,18 @@ enum TuneNormalizer {
       if !repeatEdits.isEmpty { changes.append("start repeats made explicit") }
     }
 
-    let bangBreaks = tune.body.contains { element in
-      if case .scoreLineBreak(let mark) = element { return mark.text == "!" }
-      return false
+    // `!` score line breaks become plain line ends (ABC 2.1: a line end is a score line break).
+    let source = Array(text.utf8)
+    var bangEdits: [(offset: Int, remove: Int, insert: String)] = []
+    for case .scoreLineBreak(let mark) in tune.body where mark.text == "!" {
+      let start = mark.range.start.offset
+      let end = mark.range.end.offset
+      let atLineEnd = end >= source.count || source[end] == UInt8(ascii: "\n")
+      bangEdits.append((start, end - start, atLineEnd ? "" : "\n"))
     }
-    let declared = tune.headerDirectives.contains { $0.name == "linebreak" }
-    if bangBreaks && !declared, let keyOffset = keyLineOffset(in: text) {
-      edits.append((keyOffset, 0, "I:linebreak !\n"))
-      changes.append("I:linebreak ! added")
+    if !bangEdits.isEmpty {
+      edits += bangEdits
+      changes.append("! line breaks written as line ends")
     }
 
     let playOrder = playOrderEdits(tune)
@@ -171,15 +176,5 @@ enum TuneNormalizer {
       previous = element
     }
     return edits
-  }
-
-  /// UTF-8 offset of the first line starting with `K:` (the end of the header).
-  private static func keyLineOffset(in text: String) -> Int? {
-    var offset = 0
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      if line.hasPrefix("K:") { return offset }
-      offset += line.utf8.count + 1
-    }
-    return nil
   }
 }

@@ -111,7 +111,9 @@ struct FormProfile: Codable, Sendable, Equatable {
     // Parts shorter than 4 bars are a reading artefact (a lone pick-up before a double bar) or a fragment.
     let bars = Self.draw(partBars.filter { (Int($0.key) ?? 0) >= 4 }, using: &generator).flatMap(Int.init) ?? 8
     let count = Self.draw(parts, using: &generator).flatMap(Int.init) ?? 2
-    return TuneStepper.Plan(partBars: max(1, bars), parts: max(1, count), tonicBias: tonicBias)
+    // At most 64 bars in all (the generation policy's limit).
+    let fitting = max(1, min(count, 64 / max(1, bars)))
+    return TuneStepper.Plan(partBars: max(1, bars), parts: fitting, tonicBias: tonicBias)
   }
 
   /// The bar count of the next part after one of `previous` bars.

@@ -121,6 +121,8 @@ struct TuneStepper: Sendable {
   /// Just after a plain bar line (an ending may start).
   private var justBarred = false
   private var endingUsedInPart = false
+  /// A `|:` (or `::`) was read and its `:|` not yet.
+  private var repeatOpen = false
   /// Pitch letter of the last note (upper case), for the end-on-tonic statistics.
   private(set) var lastNoteLetter: UInt8 = 0
   private(set) var ended = false
@@ -368,7 +370,7 @@ struct TuneStepper: Sendable {
       return true
     case .chordBody:
       if c == UInt8(ascii: "]") {
-        guard chordNotes > 0 else { return refuse() }
+        guard chordNotes > 0, chordNotes >= 2 || !enforcing else { return refuse() }
         insideChord = false
         chordBase = chordFirstLength
         isRest = false
@@ -402,6 +404,9 @@ struct TuneStepper: Sendable {
   private mutating func dispatch(_ c: UInt8) -> Bool {
     let lineStart = atLineStart
     atLineStart = false
+    let afterSpace = lastWasSpace
+    lastWasSpace = false
+    _ = afterSpace
     if enforcing, plan.parts > 0, atBoundary, parts >= plan.parts, position == 0, c != UInt8(ascii: "\n") {
       return false  // the planned parts are written: the tune ends
     }
@@ -430,7 +435,8 @@ struct TuneStepper: Sendable {
       atLineStart = true
       return true
     case UInt8(ascii: " "):
-      if enforcing, decorationPending || lineStart { return false }
+      if enforcing, decorationPending || lineStart || lastWasSpace { return false }
+      lastWasSpace = true
       return true
     case UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "="):
       guard noteMayStart() else { return false }
@@ -451,6 +457,7 @@ struct TuneStepper: Sendable {
       if lineStart, !enforcing, c == UInt8(ascii: ":") { return fieldStart() }
       return startBar(c)
     case UInt8(ascii: "["):
+      if enforcing, tiePending { return false }
       phase = .bracket
       return true
     case UInt8(ascii: "\""):
@@ -516,6 +523,10 @@ struct TuneStepper: Sendable {
     if c == UInt8(ascii: "-") {
       if isRest || lastWasChord { return refuse() }
       if enforcing, brokenCount > 0 { return false }
+      // A tie needs a note to tie to: in this bar, or in a next bar of the same part.
+      if enforcing, barTicks > 0, position >= barLimit, plan.partBars > 0, barsInPart + 1 >= plan.partBars {
+        return false
+      }
       tiePending = true
       tieLetter = lastLetter
       tieAccidental = lastAccidental
@@ -530,6 +541,7 @@ struct TuneStepper: Sendable {
   }
 
   private var noteStartCharacter = 0
+  private var lastWasSpace = false
 
   private mutating func broken(_ c: UInt8) -> Bool {
     if brokenCount > 0, brokenDirection != c { return refuse() }
@@ -772,7 +784,7 @@ struct TuneStepper: Sendable {
     if decorationPending || tupletLeft > 0 { return [] }
     if position == 0 {
       if awaitingSecondEnding { return ["|2"] }
-      if atBoundary && (plan.parts == 0 || parts < plan.parts) { return ["|:"] }
+      if atBoundary && !repeatOpen && (plan.parts == 0 || parts < plan.parts) { return ["|:"] }
       return []
     }
     if awaitingSecondEnding { return [] }
@@ -790,7 +802,7 @@ struct TuneStepper: Sendable {
       switch ending {
       case 1: return [":|", ":|2"]
       case 2: return ["||", "|]"]
-      default: return [":|", "||", "|]", "::", ":|:", ":||:"]
+      default: return repeatOpen ? [":|", "::", ":|:", ":||:"] : [":|", "||", "|]", "::", ":|:", ":||:"]
       }
     }
     if plan.partBars > 0, count > plan.partBars { return [] }
@@ -878,6 +890,7 @@ struct TuneStepper: Sendable {
     justBarred = false
     let closesRepeat = text.hasPrefix(":")
     let opensRepeat = text.hasSuffix(":") && text.count > 1 || text == "|:"
+    if closesRepeat { repeatOpen = false }
     let double = text == "||" || text == "|]" || text == "[|"
     if closesRepeat {
       if ending == 1 {
@@ -896,6 +909,7 @@ struct TuneStepper: Sendable {
     if text == "::" || text == ":|:" || text == ":||:" {
       if awaitingSecondEnding { awaitingSecondEnding = false; endPart() }
     }
+    if opensRepeat { repeatOpen = true }
     if endingNumber > 0 {
       return startEnding(endingNumber, afterBarLine: true)
     }
