@@ -11,8 +11,9 @@ tunes    every training tune copy + "\\n\\n" is one sequence; the copies are shu
          positions past the end have input 0 and target −1 (masked). A row's state is carried from window to window
          of one tune and reset when it starts the next tune.
 
-Both draw from a SplitMix64 (studio_data) seeded by training.seed; `state()`/`restore()` give what a resumed run
-needs to continue with the same batches.
+Both draw from SplitMix64 (studio_data) seeded by training.seed exactly as studio's WindowSampler and TuneBatcher
+(Sources/LSTM/Training/), so for the same config the batches are the ones `studio train` trains on.
+`state()`/`restore()` give what a resumed run needs to continue with the same batches.
 """
 
 import numpy as np
@@ -63,29 +64,34 @@ class WindowBatches:
 
 
 class TuneBatches:
-    SHUFFLE_SALT = 0x5348554646_4C4521  # "SHUFFLE!", as TrainingStream's shuffle
-
     def __init__(self, tunes, batch, steps, seed):
         self.tunes = [np.asarray(t, dtype=np.int64) for t in tunes]
         if not self.tunes or min(len(t) for t in self.tunes) < 2:
             raise ValueError("every training sequence needs at least 2 tokens")
-        self.batch, self.steps = batch, steps
-        self.generator = SplitMix64(seed ^ self.SHUFFLE_SALT)
-        self.order, self.position, self.epoch = [], 0, 0
+        self.batch, self.steps, self.seed = batch, steps, seed
+        self.epoch, self.position = 0, 0
+        self.order = self.epoch_order(seed, 0, len(self.tunes))
         self.rows = [None] * batch  # (tune index, next window) per row
+
+    @staticmethod
+    def epoch_order(seed, epoch, count):
+        """The tune order of `epoch`: studio's `TuneBatcher.order(seed:epoch:count:)`, a Fisher-Yates shuffle by a
+        SplitMix64 seeded from the seed and the epoch only."""
+        generator = SplitMix64(seed ^ 0x54554E4553000000 ^ ((epoch * 0x9E3779B97F4A7C15) & ((1 << 64) - 1)))
+        order = list(range(count))
+        for i in range(count - 1, 0, -1):
+            j = generator.next_index(i + 1)
+            order[i], order[j] = order[j], order[i]
+        return order
 
     def windows_of(self, tune):
         return -(-(len(self.tunes[tune]) - 1) // self.steps)
 
     def _next_tune(self):
-        if self.position >= len(self.order):
-            order = list(range(len(self.tunes)))
-            for i in range(len(order) - 1, 0, -1):  # Fisher-Yates, as TrainingStream's shuffle
-                j = self.generator.next_index(i + 1)
-                order[i], order[j] = order[j], order[i]
-            if self.order:
-                self.epoch += 1
-            self.order, self.position = order, 0
+        if self.position == len(self.order):
+            self.epoch += 1
+            self.position = 0
+            self.order = self.epoch_order(self.seed, self.epoch, len(self.tunes))
         tune = self.order[self.position]
         self.position += 1
         return tune
@@ -110,10 +116,9 @@ class TuneBatches:
         return inputs, targets, reset
 
     def state(self):
-        return {"generator": self.generator.state, "order": list(self.order), "position": self.position,
-                "epoch": self.epoch, "rows": [list(r) if r else None for r in self.rows]}
+        return {"epoch": self.epoch, "position": self.position, "rows": [list(r) if r else None for r in self.rows]}
 
     def restore(self, state):
-        self.generator.state = state["generator"]
-        self.order, self.position, self.epoch = list(state["order"]), state["position"], state["epoch"]
+        self.epoch, self.position = state["epoch"], state["position"]
+        self.order = self.epoch_order(self.seed, self.epoch, len(self.tunes))
         self.rows = [tuple(r) if r else None for r in state["rows"]]

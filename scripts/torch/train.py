@@ -23,8 +23,10 @@ across the W processes (B must be divisible by W); DistributedDataParallel avera
 scales its loss so the average is the mean over all unmasked positions of the global batch. What the world size
 changes: only the dropout masks (drawn per process) and the order of floating-point sums, not the batches.
 
-Writes while training: RUN_DIR/NAME/torch-checkpoint.pt every training.checkpoint_every steps (--resume continues
-from it, with any world size) and metrics.jsonl; at the end MODELS_DIR/NAME/model.safetensors and config.yaml.
+Writes while training: RUN_DIR/NAME/torch-checkpoint.pt every training.checkpoint_every steps and metrics.jsonl.
+--resume continues the checkpoint exactly (the same batches, carried states and, with the same number of processes,
+dropout masks); with another number of processes only the dropout streams differ. At the end it writes
+MODELS_DIR/NAME/model.safetensors and config.yaml.
 Exit status: 0 done, 1 bad corpus or config, 2 usage or I/O error.
 """
 
@@ -106,6 +108,14 @@ class Distributed:
         parts = [torch.empty_like(x) for _ in range(self.world)]
         dist.all_gather(parts, x.contiguous())
         return torch.cat(parts, dim=1)
+
+    def gather_objects(self, obj):
+        """[obj of process 0, obj of process 1, ...] on every process."""
+        if self.world == 1:
+            return [obj]
+        out = [None] * self.world
+        dist.all_gather_object(out, obj)
+        return out
 
     def close(self):
         if self.world > 1:
@@ -294,6 +304,11 @@ def train(args):
         c = saved["c"][:, rows].to(dist_.device)
         step, best, best_step, stale = saved["step"], saved["best"], saved["best_step"], saved["stale"]
         best_state, elapsed_before = saved["best_state"], saved["elapsed"]
+        if len(saved["rng"]) == dist_.world:  # the same dropout masks as an uninterrupted run
+            if dist_.device.type == "cuda":
+                torch.cuda.set_rng_state(saved["rng"][dist_.rank], dist_.device)
+            else:
+                torch.set_rng_state(saved["rng"][dist_.rank])
     elif os.path.exists(checkpoint_path):
         raise Failure("%s already holds a run; pass --resume to continue it or --name to start another" % run_dir, 2)
 
@@ -314,12 +329,14 @@ def train(args):
 
     def save_checkpoint():
         hs, cs = dist_.gather_rows(h), dist_.gather_rows(c)
+        rng = dist_.gather_objects(torch.cuda.get_rng_state(dist_.device) if dist_.device.type == "cuda"
+                                   else torch.get_rng_state())
         if dist_.main:
             tmp = checkpoint_path + ".tmp"
             torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "batches": batches.state(),
                         "h": hs.cpu(), "c": cs.cpu(), "step": step, "best": best, "best_step": best_step,
                         "stale": stale, "best_state": best_state, "elapsed": elapsed_before + time.time() - start,
-                        "vocabulary": data.vocabulary, "batch_size": B}, tmp)
+                        "vocabulary": data.vocabulary, "batch_size": B, "rng": rng}, tmp)
             os.replace(tmp, checkpoint_path)
 
     def run_validation():
