@@ -1,7 +1,7 @@
 import Foundation
-import LSTM
 import Testing
 
+@testable import LSTM
 @testable import studio
 
 /// `scripts/torch/train.py` under `torchrun --nproc_per_node 2` (gloo, CPU) writes a model directory that studio
@@ -65,8 +65,7 @@ struct TorchTrainTests {
     """
 
   /// Runs `executable arguments` in `directory`; returns (status, stdout, stderr).
-  static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> (Int32, String, String)
-  {
+  static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> (Int32, String, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -76,7 +75,8 @@ struct TorchTrainTests {
     process.standardOutput = output
     process.standardError = errors
     try process.run()
-    // Drain stderr concurrently so a chatty child never blocks on a full pipe.
+    // Drain stderr concurrently so a chatty child never blocks on a full pipe. Only the reader thread writes
+    // `errorData`, and it is read only after that thread has finished.
     nonisolated(unsafe) var errorData = Data()
     let reader = Thread { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
     reader.start()
@@ -155,6 +155,42 @@ struct TorchTrainTests {
     let shipped = try StudioConfig(contentsOf: modelDirectory + "/config.yaml")
     #expect(shipped.data.corpora == ["tiny.abc"])
     #expect(shipped.model.hidden == 32)
+  }
+
+  /// `studio_data.py` builds studio's training stream, validation sequences and vocabulary (two corpora, fractional
+  /// weights, seeded random split), and `studio_batches.py` visits the tunes in `TuneBatcher`'s order.
+  @Test func pythonDataAndTuneOrderAreStudios() throws {
+    let python = try #require(torchPython)
+    let dir = try Support.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Support.write(Self.tinyCorpus, named: "tiny.abc", in: dir)
+    try Support.write(
+      Support.threeTunes + "\n" + Self.tinyCorpus.replacingOccurrences(of: "Reel", with: "Jig"),
+      named: "other.abc", in: dir)
+    let script = """
+      import json, sys
+      sys.path.insert(0, sys.argv[1])
+      from studio_batches import TuneBatches
+      from studio_data import Dataset
+      d = Dataset(["tiny.abc", "other.abc"], [1.5, 0.5], 0.2, "random", 7)
+      print(json.dumps({"vocabulary": d.vocabulary, "stream": d.stream(), "validation": d.validation_sequences(),
+                        "fingerprints": d.fingerprints,
+                        "orders": [TuneBatches.epoch_order(1234, e, 40) for e in range(3)]}))
+      """
+    let (status, stdout, stderr) = try Self.run(
+      python, ["-c", script, Support.packageRoot + "/scripts/torch"], in: dir)
+    try #require(status == 0, "\(stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+
+    let corpora = try ["tiny.abc", "other.abc"].map { try TuneCorpus.load(paths: [dir + "/" + $0]) }
+    let data = try TrainingData.make(
+      corpora: [(corpora[0], 1.5), (corpora[1], 0.5)], validationFraction: 0.2, splitMethod: .seededRandom, seed: 7)
+    #expect(json["vocabulary"] as? [String] == data.vocabulary.symbols)
+    #expect(json["stream"] as? [Int] == data.trainTokens.map(Int.init))
+    #expect(json["validation"] as? [[Int]] == data.validationSequences.map { $0.map(Int.init) })
+    #expect(json["fingerprints"] as? [String] == data.corpusFingerprints)
+    let orders = (0..<3).map { TuneBatcher.order(seed: 1234, epoch: $0, count: 40).map(Int.init) }
+    #expect(json["orders"] as? [[Int]] == orders)
   }
 
   /// The Python unit tests of the data, batching and config code (`scripts/torch/test_studio_torch.py`).
