@@ -174,13 +174,12 @@ def shipped_config(name, args, config, corpora, weights, best_step, best_bpc, fi
         "  layers: %d" % m["layers"],
         "  dropout: %r" % m["dropout"],
         "training:",
-        "  batching: %s" % t["batching"],
         "  batch_size: %d" % t["batch_size"],
         "  sequence_length: %d" % t["sequence_length"],
         "  steps: %d" % best_step,
     ]
     for key in ("learning_rate", "schedule", "warmup_steps", "min_learning_rate", "step_size", "step_gamma",
-                "weight_decay", "gradient_clip", "carry_state", "eval_every", "patience", "seed", "export_dtype"):
+                "weight_decay", "gradient_clip", "carry_state", "batching", "eval_every", "patience", "seed", "export_dtype"):
         value = t[key]
         text = ("true" if value else "false") if isinstance(value, bool) else (
             repr(value) if isinstance(value, float) else str(value))
@@ -251,6 +250,8 @@ def settings(args, warn):
 def train(args):
     dist_ = Distributed(args.device)
     log = (lambda *a: print(*a, file=sys.stderr, flush=True)) if dist_.main else (lambda *a: None)
+    if args.config and not os.path.isfile(args.config):
+        raise Failure("%s: cannot read the config (no such file)" % args.config, 2)
     try:
         config, corpora, weights, max_steps, budget, name = settings(args, log)
     except ConfigError as error:
@@ -438,7 +439,8 @@ def main(argv=None):
     try:
         train(args)
     except Failure as failure:
-        print("error: %s" % failure, file=sys.stderr)
+        message = str(failure)  # "file:line:col: error: what" as it is, else "error: what"
+        print(message if ": error: " in message else "error: " + message, file=sys.stderr)
         return failure.status
     except OSError as error:
         print("error: %s" % error, file=sys.stderr)
