@@ -91,6 +91,35 @@ class TuneBatchTests(unittest.TestCase):
                 np.testing.assert_array_equal(u, v)
 
 
+class CarriedStateTests(unittest.TestCase):
+    def test_windows_with_carried_state_score_each_tune_as_one_pass(self):
+        """State carried within a tune and reset between tunes, padding masked: the windows' summed loss is that
+        of one pass over each tune from a zero state."""
+        import torch
+        import torch.nn.functional as F
+
+        from studio_model import CharLSTM
+        from train import window_loss
+
+        torch.manual_seed(0)
+        model = CharLSTM(12, 5, 7, 2, dropout=0.0).eval()
+        tunes = [[int(v) for v in torch.randint(0, 12, (n,))] for n in (23, 9, 17)]
+        batches = TuneBatches(tunes, batch=1, steps=6, seed=4)  # one row reads the three tunes one after another
+        total, state = 0.0, None
+        with torch.no_grad():
+            for _ in range(sum(batches.windows_of(i) for i in range(3))):
+                x, y, reset = batches.next()
+                keep = torch.from_numpy(~reset)
+                loss, state = window_loss(model, torch.from_numpy(x), torch.from_numpy(y), state, keep)
+                total += float(loss)
+            self.assertEqual((batches.position, batches.rows[0][1]), (3, batches.windows_of(batches.rows[0][0])))
+            expected = 0.0
+            for tune in tunes:
+                logits, _ = model(torch.tensor([tune[:-1]]))
+                expected += float(F.cross_entropy(logits[0], torch.tensor(tune[1:]), reduction="sum"))
+        self.assertAlmostEqual(total, expected, places=3)
+
+
 class WindowBatchTests(unittest.TestCase):
     def test_targets_are_the_inputs_shifted_by_one(self):
         stream = list(range(100))

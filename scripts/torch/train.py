@@ -122,6 +122,19 @@ class Distributed:
             dist.destroy_process_group()
 
 
+def window_loss(model, x, y, state, keep):
+    """The summed cross-entropy of one window over its unmasked targets (y ≥ 0) and the state to carry on, detached
+    (truncated BPTT). `state`: (h, c) of the previous window, each [L, B, H], or None (zeros); `keep`: [B] bools,
+    False where a row starts a new sequence, whose state is zeroed."""
+    if state is not None:
+        k = keep.to(state[0].dtype).view(1, -1, 1)
+        state = (state[0] * k, state[1] * k)
+    logits, (h, c) = model(x, state)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), y.reshape(-1), ignore_index=-1,
+                           reduction="sum")
+    return loss, (h.detach(), c.detach())
+
+
 def validate(model, sequences, dist_, batch=32):
     """(bits/char, nats/char, characters) of every sequence from a zero state, every token after the first scored;
     the sequences are shared out across processes and the sums all-reduced."""
@@ -367,17 +380,12 @@ def train(args):
         counted = int((targets >= 0).sum())  # global: every process knows the whole batch
         x = torch.from_numpy(inputs[rows]).to(dist_.device)
         y = torch.from_numpy(targets[rows]).to(dist_.device)
-        keep = torch.from_numpy(~reset[rows]).to(dist_.device, torch.float32).view(1, -1, 1)
-        if t["batching"] == "windows" and not t["carry_state"]:
-            state = None
-        else:
-            state = (h * keep, c * keep)
+        keep = torch.from_numpy(~reset[rows]).to(dist_.device)
+        carry = t["batching"] == "tunes" or t["carry_state"]
         lr = learning_rate(step, t, schedule_total)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        logits, (h_new, c_new) = ddp(x, state)
-        loss_sum = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), y.reshape(-1), ignore_index=-1,
-                                   reduction="sum")
+        loss_sum, (h, c) = window_loss(ddp, x, y, (h, c) if carry else None, keep)
         optimizer.zero_grad(set_to_none=True)
         (loss_sum * (dist_.world / max(1, counted))).backward()  # DDP averages: Σ over processes / counted
         if t["gradient_clip"] > 0:
@@ -385,7 +393,6 @@ def train(args):
         else:
             norm = torch.sqrt(sum((p.grad.float() ** 2).sum() for p in model.parameters() if p.grad is not None))
         optimizer.step()
-        h, c = h_new.detach(), c_new.detach()
         step += 1
         tokens_done += counted
         if step % 10 == 0 or step == max_steps:
