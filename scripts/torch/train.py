@@ -359,7 +359,8 @@ def train(args):
         improved = best is None or bpc < best
         if improved:
             best, best_step, stale = bpc, step, 0
-            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+            if dist_.main:  # only process 0 writes checkpoints and the model
+                best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
         else:
             stale += 1
         log("step %d: validation %.4f bits/char%s" % (step, bpc, " (best)" if improved else ""))
