@@ -123,6 +123,8 @@ struct TuneStepper: Sendable {
   private var endingUsedInPart = false
   /// A `|:` (or `::`) was read and its `:|` not yet.
   private var repeatOpen = false
+  /// The pick-up the next part must start with (ticks; 0: any).
+  private var requiredPickup = 0
   /// Pitch letter of the last note (upper case), for the end-on-tonic statistics.
   private(set) var lastNoteLetter: UInt8 = 0
   private(set) var ended = false
@@ -168,6 +170,7 @@ struct TuneStepper: Sendable {
 
   /// The longest a bar may be here: a part's closing bar completes its pick-up.
   private var barLimit: Int {
+    if requiredPickup > 0, partFirstBarIsPickupCandidate { return requiredPickup }
     if plan.partBars > 0, !partFirstBarIsPickupCandidate, barsInPart + 1 == plan.partBars { return barTicks - pickup }
     return barTicks
   }
@@ -257,11 +260,15 @@ struct TuneStepper: Sendable {
         if slashes == 0 {
           guard lengthNumerator * 10 + d <= 64, lengthNumerator > 0 || d > 0 else { return refuse() }
           lengthNumerator = lengthNumerator * 10 + d
+          // Sampling: lengths of 1–12 and 16 units (1 may still become 12 or 16).
+          if enforcing, lengthNumerator > 12, lengthNumerator != 16 { return false }
         } else {
           guard slashes == 1, lengthDenominator * 10 + d <= 32, lengthDenominator > 0 || d > 0 else {
             return refuse()
           }
           lengthDenominator = lengthDenominator * 10 + d
+          // Sampling: denominators 2, 4, 8, 16, 32 (1 and 3 may still become 16 and 32).
+          if enforcing, ![1, 2, 3, 4, 8, 16, 32].contains(lengthDenominator) { return false }
         }
         return enforcing ? lengthCanFit() : true
       }
@@ -277,14 +284,27 @@ struct TuneStepper: Sendable {
       if c == UInt8(ascii: "\"") {
         phase = .idle
         if enforcing { decorationPending = true }
-        return symbolLength > 0 || !enforcing
+        return (symbolLength > 0 && symbolBass != 0) || !enforcing
       }
       if c == UInt8(ascii: "\n") { return refuse() }
       symbolLength += 1
       guard enforcing else { return true }
-      return symbolLength <= 8
-        && (Self.isLetter(c) || Self.isDigit(c) || c == UInt8(ascii: "#") || c == UInt8(ascii: "/")
-          || c == UInt8(ascii: "+") || c == UInt8(ascii: "-"))
+      // Sampling: a chord name — root A–G, an optional ♯/♭, a quality (letters and digits), an optional /bass.
+      let root = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "G")
+      if symbolLength == 1 {
+        symbolBass = -1
+        return root
+      }
+      if symbolBass >= 0 {
+        symbolBass += 1
+        if symbolBass == 1 { return root }
+        return symbolBass == 2 && (c == UInt8(ascii: "#") || c == UInt8(ascii: "b"))
+      }
+      if c == UInt8(ascii: "/") {
+        symbolBass = 0
+        return true
+      }
+      return symbolLength <= 7 && (Self.isLetter(c) || Self.isDigit(c) || c == UInt8(ascii: "#"))
     case .decoration:
       if c == UInt8(ascii: "!") {
         phase = .idle
@@ -406,7 +426,6 @@ struct TuneStepper: Sendable {
     atLineStart = false
     let afterSpace = lastWasSpace
     lastWasSpace = false
-    _ = afterSpace
     if enforcing, plan.parts > 0, atBoundary, parts >= plan.parts, position == 0, c != UInt8(ascii: "\n") {
       return false  // the planned parts are written: the tune ends
     }
@@ -435,7 +454,7 @@ struct TuneStepper: Sendable {
       atLineStart = true
       return true
     case UInt8(ascii: " "):
-      if enforcing, decorationPending || lineStart || lastWasSpace { return false }
+      if enforcing, decorationPending || lineStart || afterSpace { return false }
       lastWasSpace = true
       return true
     case UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "="):
@@ -542,6 +561,8 @@ struct TuneStepper: Sendable {
 
   private var noteStartCharacter = 0
   private var lastWasSpace = false
+  /// Characters after the `/` of a chord name's bass note (−1: no bass).
+  private var symbolBass = -1
 
   private mutating func broken(_ c: UInt8) -> Bool {
     if brokenCount > 0, brokenDirection != c { return refuse() }
@@ -648,14 +669,17 @@ struct TuneStepper: Sendable {
 
   /// Completes the note, rest or chord just read.
   private mutating func finishNote() -> Bool {
+    if enforcing, lengthDenominator == 1 || lengthDenominator == 3 { return false }
     if insideChord {
       // A note inside a chord: the chord's length is its first note's.
+      var numerator = max(1, lengthNumerator) * unitTicks
+      let denominator = lengthDenominator > 0 ? lengthDenominator : (slashes > 0 ? 1 << slashes : 1)
+      if numerator % denominator != 0 { return refuse() }
+      numerator /= denominator
       if chordNotes == 0 {
-        var numerator = max(1, lengthNumerator) * unitTicks
-        let denominator = lengthDenominator > 0 ? lengthDenominator : (slashes > 0 ? 1 << slashes : 1)
-        if numerator % denominator != 0 { return refuse() }
-        numerator /= denominator
         chordFirstLength = numerator
+      } else if enforcing, numerator != chordFirstLength {
+        return false  // notes of unequal length in a chord
       }
       chordNotes += 1
       phase = .chordBody
@@ -789,7 +813,8 @@ struct TuneStepper: Sendable {
     }
     if awaitingSecondEnding { return [] }
     if partFirstBarIsPickupCandidate && position < barTicks {
-      return ["|"]  // a pick-up
+      // A pick-up; after a part whose short closing bar did not repeat, it must complete that bar.
+      return requiredPickup == 0 || position == requiredPickup ? ["|"] : []
     }
     if plan.partBars == 0, pickup > 0, position == barTicks - pickup {
       return [":|", "||", "|]", "::", ":|:", ":|2"]  // the closing bar that completes the pick-up
@@ -874,6 +899,7 @@ struct TuneStepper: Sendable {
       text.removeLast()
     }
     let music = position
+    if music > 0 { requiredPickup = 0 }
     if music > 0 {
       if partFirstBarIsPickupCandidate && music < barTicks && barTicks > 0 {
         pickup = music
@@ -900,7 +926,11 @@ struct TuneStepper: Sendable {
         endPart()
       }
     } else if double {
+      let short = enforcing && pickup > 0 && lastBarMusic < barTicks
       endPart()
+      // The short closing bar did not repeat: the next part's pick-up completes it (abc2midi counts the two as
+      // one bar).
+      if short { requiredPickup = barTicks - lastBarMusic }
     } else if opensRepeat, music > 0 || barsInPart > 0, !atBoundary {
       endPart()
     } else if text == "|" {
