@@ -26,7 +26,8 @@ struct TrainCommand: ParsableCommand {
       without improvement. Ctrl-C saves a checkpoint and exits; --resume continues it exactly.
 
       Output: runs/NAME/ (checkpoints, metrics.jsonl, TensorBoard events, loss.svg) and \
-      models/NAME/model.safetensors (the best model by validation bits/char) with models/NAME/config.yaml.
+      models/NAME/model.safetensors (the best model by validation bits/char) with models/NAME/config.yaml and \
+      models/NAME/form.json (the corpus's part lengths, parts and meters, for structure-aware sampling).
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -301,6 +302,11 @@ private struct TrainingPlan {
     let modelPath = modelDirectory + "/model.safetensors"
     try wrap { try best.write(to: modelPath, dtype: dtype) }
     try AtomicWriter.write(Array(shippedConfig(best: best).utf8), to: modelDirectory + "/config.yaml")
+    // The corpus's form, which structure-aware sampling steers toward (generate, evaluate).
+    if let corpus = try? TuneCorpus.load(paths: corpusPaths) {
+      let form = FormProfile.measure(corpus.tunes)
+      try wrap { try AtomicWriter.write(Array(try form.jsonData()), to: modelDirectory + "/" + FormProfile.fileName) }
+    }
 
     let bestText =
       summary.bestValidationBPC.map { "\(format($0, 4)) bits/char at step \(summary.bestStep ?? 0)" }

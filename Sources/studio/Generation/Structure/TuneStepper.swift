@@ -926,11 +926,7 @@ struct TuneStepper: Sendable {
         endPart()
       }
     } else if double {
-      let short = enforcing && pickup > 0 && lastBarMusic < barTicks
       endPart()
-      // The short closing bar did not repeat: the next part's pick-up completes it (abc2midi counts the two as
-      // one bar).
-      if short { requiredPickup = barTicks - lastBarMusic }
     } else if opensRepeat, music > 0 || barsInPart > 0, !atBoundary {
       endPart()
     } else if text == "|" {
@@ -975,6 +971,9 @@ struct TuneStepper: Sendable {
       atBoundary = true
       return
     }
+    // A short closing bar is completed by the next part's pick-up, whether or not the part repeats (abc2midi
+    // counts the closing bar and what follows it as one bar).
+    if enforcing, pickup > 0, lastBarMusic > 0, lastBarMusic < barTicks { requiredPickup = barTicks - lastBarMusic }
     parts += 1
     if !enforcing {
       partLengths.append(barsInPart)
