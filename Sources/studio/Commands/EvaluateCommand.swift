@@ -37,7 +37,7 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     let config = try global.loadConfig()
-    let bar = ProgressBar(total: samples, label: "evaluate")
+    let bar = ProgressBar(total: 2 * samples, label: "evaluate")
     let job = EvaluationJob(
       modelName: model ?? config.generation.model, samples: samples, seed: seed, corpusPaths: corpora, batch: batch,
       threads: threads, config: config)
