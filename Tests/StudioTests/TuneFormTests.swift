@@ -195,3 +195,26 @@ import Testing
     #expect(verdicts.map(\.isClean) == [true, false, false], "\(verdicts)")
   }
 }
+
+extension TuneFormTests {
+  /// The corpus habit of splitting a bar where an ending starts: `E2|[1 (3Bcd|` is one bar, not two short ones.
+  /// B part: pick-up `(3Bcd`, 3 full bars, `dBAG E2` + ending `(3Bcd` (one split bar), 3 full bars, closing `AGEF G2`
+  /// = 8 bars; the second ending likewise.
+  @Test func aBarSplitWhereAnEndingStartsCountsOnce() throws {
+    let f = try Self.form(
+      """
+      X:7
+      T:Split
+      M:C|
+      L:1/8
+      K:G
+      (3Bcd|edBd edgd|edBd e2 (3def|gedB GABG|dBAG E2|
+      [1 (3Bcd|edBd edgd|edBd e2 (3def|gedB GABG|AGEF G2:|
+      [2 BA|GEDE GABG|(3ABA GA Bdef|gedB GABG|AGEF G2|]
+      """)
+    #expect(f.parts.map(\.bars) == [8])
+    #expect(f.parts.first?.endings == 2)
+    #expect(f.offMeterBars.isEmpty)
+    #expect(f.parts.first?.makesOneBar == true)
+  }
+}

@@ -21,6 +21,7 @@ extension TuneForm {
     var formParts: [Part] = []
     var pickUps = Set<Int>()
     var closings = Set<Int>()
+    var splits = Set<Int>()
     for part in parts {
       let pass = part.body + (part.endings.first ?? [])
       guard let first = pass.first else { continue }
@@ -28,6 +29,14 @@ extension TuneForm {
       if pass.count > 1, let length = bars[first].meterLength, bars[first].duration < length {
         pickUp = bars[first].duration
         pickUps.insert(first)
+      }
+      // Bars split in two by a bar line (often where an ending starts: `dBAG E2|[1 (3Bcd|`) count once.
+      var splitBars = 0
+      let passes = part.endings.isEmpty ? [part.body] : part.endings.map { part.body + $0 }
+      for (k, sequence) in passes.enumerated() {
+        let pairs = Self.splitPairs(sequence, bars: bars, from: pickUp == nil ? 0 : 1)
+        for pair in pairs { splits.formUnion([pair.0, pair.1]) }
+        if k == 0 { splitBars = pairs.count }
       }
       let closing = part.endings.last?.last ?? part.body.last ?? first
       for ending in part.endings { if let last = ending.last { closings.insert(last) } }
@@ -39,7 +48,7 @@ extension TuneForm {
       }
       formParts.append(
         Part(
-          label: part.label, bars: pass.count - (pickUp == nil ? 0 : 1), endings: part.endings.count,
+          label: part.label, bars: pass.count - (pickUp == nil ? 0 : 1) - splitBars, endings: part.endings.count,
           pickUp: pickUp?.description, closingBar: bars[closing].duration.description, makesOneBar: makesOneBar))
     }
 
@@ -50,7 +59,7 @@ extension TuneForm {
     for (index, bar) in bars.enumerated() {
       if let length = bar.meterLength, bar.duration != length {
         let allowed =
-          (pickUps.contains(index) || closings.contains(index)) && bar.duration < length
+          (pickUps.contains(index) || closings.contains(index) || splits.contains(index)) && bar.duration < length
         if !allowed { offMeter.append("\(bar.location.line):\(bar.location.column)") }
       }
       guard !pickUps.contains(index) else { continue }
@@ -101,6 +110,24 @@ extension TuneForm {
     repeatedBars = repeated
     offMeterBars = offMeter
     tiesBetweenDifferentPitches = Self.badTies(voice)
+  }
+
+  /// Pairs of neighbouring bars of `sequence` (from index `start`, the last bar excluded: it is the closing bar) that
+  /// are both shorter than their meter and together make exactly one bar.
+  static func splitPairs(_ sequence: [Int], bars: [WrittenBars.Bar], from start: Int) -> [(Int, Int)] {
+    var pairs: [(Int, Int)] = []
+    var j = start
+    while j + 2 < sequence.count {
+      let a = bars[sequence[j]]
+      let b = bars[sequence[j + 1]]
+      if let length = a.meterLength, a.duration < length, b.duration < length, a.duration + b.duration == length {
+        pairs.append((sequence[j], sequence[j + 1]))
+        j += 2
+      } else {
+        j += 1
+      }
+    }
+    return pairs
   }
 
   /// `6/8`, `4/4` for `C`, `2/2` for `C|`, `none` for free meter or no meter.

@@ -19,13 +19,16 @@ import ABCParser
 /// **Counting.** A part's *pick-up* is its first bar when that bar is shorter than the meter and the part has more
 /// than one bar; it is not counted. A part's length in bars is the bars of one pass: its body plus its *first*
 /// ending, minus the pick-up (so `|:A|` + 6 full bars + `|1` one bar `:|2` one bar `||` is 7 bars; the closing bar
-/// that completes the pick-up is counted once, as itself). A part's *closing bar* is its last bar on the last pass
+/// that completes the pick-up is counted once, as itself). Two neighbouring bars of a pass, neither the pick-up nor
+/// the closing bar, that are both short and together make exactly one bar are one bar *split* by a bar line (the
+/// corpus writes `dBAG E2|[1 (3Bcd|` where an ending starts) and count once. A part's *closing bar* is its last bar on the last pass
 /// (the last bar of its last ending, else of its body); pick-up and closing bar *make one bar* when there is no
 /// pick-up and the closing bar is full, or when the pick-up and the closing bar add up to exactly one bar. The
 /// tune's bar count is the sum of its parts' lengths (each part once, however often it is repeated).
 ///
 /// **Bars that do not fit.** A bar fits the meter when its duration is one bar of the meter in force, or it is a
-/// part's pick-up, or it is the last bar of a part or of an ending and is shorter than a bar. Free meter (`M:none`,
+/// part's pick-up, or half of a split bar, or it is the last bar of a part or of an ending and is shorter than a
+/// bar. Free meter (`M:none`,
 /// no `M:`) fits always.
 ///
 /// **Repeated bars.** Every written bar but pick-ups, in written order (both endings included), is compared with
