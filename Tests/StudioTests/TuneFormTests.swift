@@ -218,3 +218,23 @@ extension TuneFormTests {
     #expect(f.parts.first?.makesOneBar == true)
   }
 }
+
+extension TuneFormTests {
+  /// A generated jig: pick-up `G2A` (3/8) and closing `F2A G2` (5/8) make 8/8, not one bar of 6/8: the closing bar
+  /// does not fit (abc2midi warns about it too), and the part does not make one bar.
+  @Test func aShortClosingBarThatDoesNotCompleteThePickUpDoesNotFit() throws {
+    let f = try Self.form(
+      """
+      X:8
+      T:Mismatch
+      M:6/8
+      L:1/8
+      K:G
+      |:G2A|GAB cBc|d^cd BAG|F2A ABc|B2G GAB|
+      AGF E2A|FGA B2A|G2B A2G|F2A G2:|
+      """)
+    #expect(f.parts.map(\.bars) == [8])
+    #expect(f.parts.first?.makesOneBar == false)
+    #expect(f.offMeterBars == ["7:25"])
+  }
+}

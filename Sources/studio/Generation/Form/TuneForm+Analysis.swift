@@ -20,7 +20,8 @@ extension TuneForm {
 
     var formParts: [Part] = []
     var pickUps = Set<Int>()
-    var closings = Set<Int>()
+    // Per part: the last bars of its body or of each ending, and its pick-up (zero when none).
+    var closings: [(bars: [Int], pickUp: NoteLength)] = []
     var splits = Set<Int>()
     for part in parts {
       let pass = part.body + (part.endings.first ?? [])
@@ -39,8 +40,8 @@ extension TuneForm {
         if k == 0 { splitBars = pairs.count }
       }
       let closing = part.endings.last?.last ?? part.body.last ?? first
-      for ending in part.endings { if let last = ending.last { closings.insert(last) } }
-      if let last = part.body.last { closings.insert(last) }
+      let ends = part.endings.isEmpty ? [part.body.last] : part.endings.map(\.last)
+      closings.append((ends.compactMap { $0 }, pickUp ?? .zero))
       var makesOneBar: Bool?
       if let length = bars[closing].meterLength {
         let c = bars[closing].duration
@@ -52,6 +53,20 @@ extension TuneForm {
           pickUp: pickUp?.description, closingBar: bars[closing].duration.description, makesOneBar: makesOneBar))
     }
 
+    // A short closing bar fits when it completes the pick-up of its own part, of the next part, or (the tune's last
+    // bar) of the first part.
+    var completing = Set<Int>()
+    for (k, part) in closings.enumerated() {
+      var pickUpsToComplete = [part.pickUp]
+      if k + 1 < closings.count { pickUpsToComplete.append(closings[k + 1].pickUp) }
+      if k == closings.count - 1, let first = closings.first { pickUpsToComplete.append(first.pickUp) }
+      for index in part.bars {
+        guard let length = bars[index].meterLength else { continue }
+        if pickUpsToComplete.contains(where: { $0 > .zero && $0 + bars[index].duration == length }) {
+          completing.insert(index)
+        }
+      }
+    }
     var offMeter: [String] = []
     var seen = Set<[WrittenBars.SoundKey]>()
     var compared = 0
@@ -59,7 +74,7 @@ extension TuneForm {
     for (index, bar) in bars.enumerated() {
       if let length = bar.meterLength, bar.duration != length {
         let allowed =
-          (pickUps.contains(index) || closings.contains(index) || splits.contains(index)) && bar.duration < length
+          (pickUps.contains(index) || completing.contains(index) || splits.contains(index)) && bar.duration < length
         if !allowed { offMeter.append("\(bar.location.line):\(bar.location.column)") }
       }
       guard !pickUps.contains(index) else { continue }

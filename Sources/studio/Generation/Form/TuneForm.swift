@@ -27,8 +27,8 @@ import ABCParser
 /// tune's bar count is the sum of its parts' lengths (each part once, however often it is repeated).
 ///
 /// **Bars that do not fit.** A bar fits the meter when its duration is one bar of the meter in force, or it is a
-/// part's pick-up, or half of a split bar, or it is the last bar of a part or of an ending and is shorter than a
-/// bar. Free meter (`M:none`,
+/// part's pick-up, or half of a split bar, or it is the last bar of a part or of an ending and makes one bar with
+/// the pick-up of its own part, of the next part or (the tune's last bar) of the first part. Free meter (`M:none`,
 /// no `M:`) fits always.
 ///
 /// **Repeated bars.** Every written bar but pick-ups, in written order (both endings included), is compared with
