@@ -15,12 +15,25 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let tunes = [TuneFormTests.reel, TuneFormTests.jig, TuneFormTests.waltz, TuneFormTests.fifth]
     let corpus = try GenerateTestSupport.write(tunes.joined(separator: "\n\n") + "\n", named: "c.abc", in: dir)
-    let run = try MIDICLITests.run(
-      [
-        "evaluate", "--model", model, "--samples", "1", "--seed", "7", "--corpus", corpus, "--format", "json",
-        "--config", GenerateTestSupport.defaultsConfig,
-      ], timeout: 120)
-    #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
+    // The corpus figures are cached under XDG_CACHE_HOME: point it at the temporary directory.
+    let process = Process()
+    process.executableURL = try #require(MIDICLITests.studio)
+    process.arguments = [
+      "evaluate", "--model", model, "--samples", "1", "--seed", "7", "--corpus", corpus, "--format", "json",
+      "--config", GenerateTestSupport.defaultsConfig,
+    ]
+    process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": dir + "/cache"]) { $1 }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let run = (status: process.terminationStatus, stdout: stdout)
+    #expect(run.status == 0 || run.status == 1)
+    let cached = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache/studio/evaluate")
+    #expect(cached.count == 1 && cached[0].hasPrefix("corpus-form-v"), "\(cached)")
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -193,6 +193,7 @@ import Testing
       "X:1\nT:Bad field\nM:2/4\nL:1/8\nK:G\nI:linebreak !\nGABc|d4|]\n",
     ])
     #expect(verdicts.map(\.isClean) == [true, false, false], "\(verdicts)")
+    #expect(verdicts.map(\.hasNoError) == [true, true, false], "\(verdicts)")
   }
 }
 

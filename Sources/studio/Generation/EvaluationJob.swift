@@ -122,7 +122,7 @@ struct EvaluationJob {
   }
 
   /// Bumped whenever `TuneForm` or `FormStatistics` count differently, so stale cached corpus figures are ignored.
-  static let formVersion = 2
+  static let formVersion = 3
 
   /// `$XDG_CACHE_HOME/studio`, else `~/.cache/studio`; `nil` without a home directory.
   static func defaultCacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {

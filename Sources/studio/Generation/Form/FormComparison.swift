@@ -23,8 +23,10 @@ struct FormComparison: Codable, Sendable, Equatable {
   static func measure(_ texts: [String], abc2midi: ABC2MIDIChecker?) throws -> FormStatistics {
     let forms = texts.map { TuneForm(text: $0) }
     let strict = texts.map(TuneCleanliness.isStrictClean)
-    let converted = try abc2midi?.check(texts).map(\.isClean)
-    return FormStatistics(forms: forms, strictClean: strict, abc2midiClean: converted)
+    let verdicts = try abc2midi?.check(texts)
+    return FormStatistics(
+      forms: forms, strictClean: strict, abc2midiClean: verdicts?.map(\.isClean),
+      abc2midiWithoutErrors: verdicts?.map(\.hasNoError))
   }
 
   /// The figures as a two-column table (corpus, samples), one figure a line.
@@ -58,6 +60,7 @@ struct FormComparison: Codable, Sendable, Equatable {
       ("pitch range: median low–high (min–max)", range(c), range(s)),
       ("no `validate --strict` diagnostic", percent(c?.shareStrictClean), percent(s.shareStrictClean)),
       ("abc2midi: no Error or Warning line", percent(c?.shareABC2MIDIClean), percent(s.shareABC2MIDIClean)),
+      ("abc2midi: no Error line", percent(c?.shareABC2MIDIWithoutErrors), percent(s.shareABC2MIDIWithoutErrors)),
       ("meters", top(c?.meters), top(s.meters)),
       ("keys", top(c?.keys), top(s.keys)),
     ]

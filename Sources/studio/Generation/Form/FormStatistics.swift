@@ -34,6 +34,8 @@ struct FormStatistics: Codable, Sendable, Equatable {
   var shareStrictClean: Double?
   /// Share of tunes `abc2midi` converts without an `Error` or `Warning` line; `nil` when not measured.
   var shareABC2MIDIClean: Double?
+  /// Share of tunes `abc2midi` converts without an `Error` line (warnings allowed); `nil` when not measured.
+  var shareABC2MIDIWithoutErrors: Double?
 
   struct Quantiles: Codable, Sendable, Equatable {
     var median: Int
@@ -48,9 +50,11 @@ struct FormStatistics: Codable, Sendable, Equatable {
     var share: Double
   }
 
-  /// Figures of `forms` (`nil` for a tune that did not parse). `strictClean` and `abc2midiClean`, one flag per tune
-  /// when measured, give the cleanliness shares.
-  init(forms: [TuneForm?], strictClean: [Bool]? = nil, abc2midiClean: [Bool]? = nil) {
+  /// Figures of `forms` (`nil` for a tune that did not parse). `strictClean`, `abc2midiClean` and
+  /// `abc2midiWithoutErrors`, one flag per tune when measured, give the cleanliness shares.
+  init(
+    forms: [TuneForm?], strictClean: [Bool]? = nil, abc2midiClean: [Bool]? = nil, abc2midiWithoutErrors: [Bool]? = nil
+  ) {
     let analysed = forms.compactMap { $0 }
     tunes = forms.count
     self.analysed = analysed.count
@@ -82,6 +86,7 @@ struct FormStatistics: Codable, Sendable, Equatable {
     medianHighestPitch = highs.isEmpty ? nil : Self.rank(highs, 0.5)
     shareStrictClean = strictClean.map { share($0.filter { $0 }.count, of: $0.count) }
     shareABC2MIDIClean = abc2midiClean.map { share($0.filter { $0 }.count, of: $0.count) }
+    shareABC2MIDIWithoutErrors = abc2midiWithoutErrors.map { share($0.filter { $0 }.count, of: $0.count) }
   }
 
   /// The value at fraction `q` of sorted `values` (nearest rank, `values[round(q·(n−1))]`); 0 when empty.

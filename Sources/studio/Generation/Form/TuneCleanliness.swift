@@ -28,6 +28,8 @@ struct ABC2MIDIChecker: Sendable {
     /// Lines starting with `Error` or `Warning`.
     var problems: [String]
     var isClean: Bool { problems.isEmpty }
+    /// No `Error` line (warnings allowed).
+    var hasNoError: Bool { !problems.contains { $0.hasPrefix("Error") } }
   }
 
   /// Why the check could not run.
