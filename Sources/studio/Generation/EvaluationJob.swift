@@ -54,13 +54,21 @@ struct EvaluationJob {
     let validity = ModelEvaluator.validity(of: rawTunes, seed: seed)
 
     // Tunes as `studio generate` writes them: the generation policy with its retries.
+    // Structure-aware sampling as `generate` does it by default (generation.structure, the model's form.json).
+    let structure =
+      g.structure
+      ? GenerationSettings.StructureOptions(
+        profile: FormProfile.load(modelDirectory: (modelPath as NSString).deletingLastPathComponent),
+        tonicBias: Float(g.tonicBias)) : nil
     let policy = GenerationSettings(
-      count: samples, sampling: sampling, seed: seed, maxAttempts: g.maxAttempts, raw: false, batch: batch)
+      count: samples, sampling: sampling, seed: seed, maxAttempts: g.maxAttempts, raw: false, batch: batch,
+      structure: structure)
     var tunes: [GeneratedTune] = []
     let (summary, _) = try TuneGenerator(model: model, settings: policy).run(
       progress: { progress(samples + $0.accepted + $0.failed) }, onTune: { tunes.append($0) })
     let generation = ModelEvaluation.Generation(
       requested: summary.requested, accepted: summary.accepted, failed: summary.failed, maxAttempts: g.maxAttempts,
+      structure: structure != nil, formProfile: structure?.profile != nil,
       samplesJudged: summary.samplesJudged, acceptanceRate: summary.acceptanceRate, seconds: summary.seconds,
       tunesPerSecond: summary.seconds > 0 ? Double(summary.accepted) / summary.seconds : 0,
       rejectionKinds: summary.rejectionKinds)

@@ -73,6 +73,9 @@ struct ModelEvaluation: Codable, Sendable {
     /// Tunes given up on after `maxAttempts` samples.
     var failed: Int
     var maxAttempts: Int
+    /// Structure-aware sampling was on (generation.structure), and steered by the model's `form.json`.
+    var structure: Bool
+    var formProfile: Bool
     var samplesJudged: Int
     /// Accepted tunes over samples judged.
     var acceptanceRate: Double
@@ -120,7 +123,9 @@ struct ModelEvaluation: Codable, Sendable {
     if let generation {
       lines.append(
         "generated: \(generation.accepted) of \(generation.requested) tunes as `studio generate` writes them "
-          + "(\(generation.failed) given up after \(generation.maxAttempts) attempts); acceptance rate "
+          + "(\(generation.failed) given up after \(generation.maxAttempts) attempts; structure-aware sampling "
+          + (generation.structure ? (generation.formProfile ? "on, form.json" : "on, no form.json") : "off")
+          + "); acceptance rate "
           + "\(percent(generation.acceptanceRate)) (\(generation.accepted) of \(generation.samplesJudged) samples); "
           + String(format: "%.2f tunes/s (%.1f s)", generation.tunesPerSecond, generation.seconds))
       if !generation.rejectionKinds.isEmpty {
