@@ -1,7 +1,8 @@
 import Foundation
 import LSTM
 
-/// The measurements of `studio evaluate`: validity and novelty of sampled tunes, and validation bits per character.
+/// The measurements of `studio evaluate`: validity of single samples; tunes generated as `studio generate` writes
+/// them (acceptance rate, speed, form beside the corpus's, cleanliness, novelty); validation bits per character.
 struct ModelEvaluation: Codable, Sendable {
   /// Share targets from the quality requirements.
   static let validityTarget = 0.95
@@ -65,11 +66,37 @@ struct ModelEvaluation: Codable, Sendable {
     var checkpointBitsPerCharacter: Double?
   }
 
+  /// Tunes generated through the rejection policy, as `studio generate` writes them.
+  struct Generation: Codable, Sendable {
+    var requested: Int
+    var accepted: Int
+    /// Tunes given up on after `maxAttempts` samples.
+    var failed: Int
+    var maxAttempts: Int
+    /// Structure-aware sampling was on (generation.structure), and steered by the model's `form.json`.
+    var structure: Bool
+    var formProfile: Bool
+    var samplesJudged: Int
+    /// Accepted tunes over samples judged.
+    var acceptanceRate: Double
+    var seconds: Double
+    /// Accepted tunes per second of sampling.
+    var tunesPerSecond: Double
+    var rejectionKinds: [GenerationSummary.Tally]
+  }
+
   var model: String
   var seed: UInt64
   var settings: SamplingOptions
   var validity: Validity
+  /// The generated tunes; `nil` in reports written before generation was measured.
+  var generation: Generation?
+  /// Novelty of the generated tunes against the training tunes.
   var novelty: Novelty?
+  /// The corpus's own novelty: its held-out tunes against its training tunes.
+  var corpusNovelty: Novelty?
+  /// Form and cleanliness of the generated tunes beside the corpus's.
+  var form: FormComparison?
   var heldOut: HeldOut?
   /// Why novelty or held-out scoring was skipped, and other remarks (e.g. corpus fingerprints that differ).
   var notes: [String]
@@ -92,6 +119,26 @@ struct ModelEvaluation: Codable, Sendable {
       lines.append(
         "  rejected for: " + validity.rejectionKinds.prefix(6).map { "\($0.kind) ×\($0.count)" }.joined(separator: ", ")
       )
+    }
+    if let generation {
+      lines.append(
+        "generated: \(generation.accepted) of \(generation.requested) tunes as `studio generate` writes them "
+          + "(\(generation.failed) given up after \(generation.maxAttempts) attempts; structure-aware sampling "
+          + (generation.structure ? (generation.formProfile ? "on, form.json" : "on, no form.json") : "off")
+          + "); acceptance rate "
+          + "\(percent(generation.acceptanceRate)) (\(generation.accepted) of \(generation.samplesJudged) samples); "
+          + String(format: "%.2f tunes/s (%.1f s)", generation.tunesPerSecond, generation.seconds))
+      if !generation.rejectionKinds.isEmpty {
+        lines.append(
+          "  rejected for: "
+            + generation.rejectionKinds.prefix(6).map { "\($0.kind) ×\($0.count)" }.joined(separator: ", "))
+      }
+    }
+    if let form { lines.append(contentsOf: form.table) }
+    if let corpusNovelty {
+      lines.append(
+        "corpus novelty: \(corpusNovelty.novel) of \(corpusNovelty.samples) held-out tunes share no run of "
+          + "\(corpusNovelty.threshold)+ characters of music with the training tunes (\(percent(corpusNovelty.shareNovel)))")
     }
     if let novelty {
       lines.append(
