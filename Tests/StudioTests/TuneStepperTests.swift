@@ -54,7 +54,9 @@ import Testing
     // Seven eighths and a c: c2 would overfill the bar, c/ and c fit; the bar may close after c, not before.
     let mid = Self.allowed(Self.reelHeader, "|:A|d2fd e2f c")
     #expect(mid.contains("/") && mid.contains("|"), "\(mid)")
-    #expect(!mid.contains("2") && !mid.contains("e"), "c2 or c e would overfill the bar: \(mid)")
+    #expect(!mid.contains("e"), "c e would overfill the bar: \(mid)")
+    let long = Self.allowed(Self.reelHeader, "|:A|d2fd e2f c2")
+    #expect(long.contains("/") && !long.contains("|") && !long.contains("e"), "c2 only as c2/2: \(long)")
     let short = Self.allowed(Self.reelHeader, "|:A|d2fd e2")
     #expect(!short.contains("|"), "the bar is short: \(short)")
     #expect(Self.allowed(Self.reelHeader, "|:A|d2fd e2ce").contains("|"))

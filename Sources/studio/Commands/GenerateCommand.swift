@@ -82,6 +82,12 @@ struct GenerateCommand: ParsableCommand {
       valueName: "b"))
   var tonicBias: Double?
   @Option(
+    name: .customLong("repeat-bars"),
+    help: ArgumentHelp(
+      "Probability of restating an earlier bar where tunes do (bars 5–6 from 1–2, a part's last bars from the part "
+        + "before); 0 = never. Default: generation.repeat_bars.", valueName: "p"))
+  var repeatBars: Double?
+  @Option(
     name: .customLong("out-dir"), help: ArgumentHelp("Output directory. Default: generation.out_dir.", valueName: "dir")
   )
   var outputDirectory: String?
@@ -105,6 +111,7 @@ struct GenerateCommand: ParsableCommand {
     if let maxCharacters, maxCharacters < 1 { throw ValidationError("--max-chars must be at least 1") }
     if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
     if let tonicBias, !(0...20).contains(tonicBias) { throw ValidationError("--tonic-bias must be between 0 and 20") }
+    if let repeatBars, !(0...1).contains(repeatBars) { throw ValidationError("--repeat-bars must be between 0 and 1") }
     guard batch.map({ (1...256).contains($0) }) ?? true else { throw ValidationError("--batch must be between 1 and 256") }
     guard threads.map({ (1...64).contains($0) }) ?? true else { throw ValidationError("--threads must be between 1 and 64") }
     if prime != nil && (key != nil || meter != nil || title != nil) {

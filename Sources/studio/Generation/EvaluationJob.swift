@@ -59,7 +59,7 @@ struct EvaluationJob {
       g.structure
       ? GenerationSettings.StructureOptions(
         profile: FormProfile.load(modelDirectory: (modelPath as NSString).deletingLastPathComponent),
-        tonicBias: Float(g.tonicBias)) : nil
+        tonicBias: Float(g.tonicBias), repeatBars: g.repeatBars) : nil
     let policy = GenerationSettings(
       count: samples, sampling: sampling, seed: seed, maxAttempts: g.maxAttempts, raw: false, batch: batch,
       structure: structure)

@@ -46,7 +46,7 @@ struct GenerationJob {
       structure: structure
         ? GenerationSettings.StructureOptions(
           profile: modelPath.flatMap { FormProfile.load(modelDirectory: ($0 as NSString).deletingLastPathComponent) },
-          tonicBias: Float(command.tonicBias ?? g.tonicBias))
+          tonicBias: Float(command.tonicBias ?? g.tonicBias), repeatBars: command.repeatBars ?? g.repeatBars)
         : nil)
   }
 

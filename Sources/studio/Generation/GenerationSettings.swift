@@ -29,6 +29,8 @@ struct GenerationSettings: Sendable {
     /// The model's `form.json`; nil steers nothing and only masks what would break the tune.
     var profile: FormProfile?
     var tonicBias: Float
+    /// Probability of restating an earlier bar where tunes usually do (see `TuneGenerator.repeatBar`).
+    var repeatBars: Double = 0
   }
 
   init(

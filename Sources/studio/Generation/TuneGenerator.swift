@@ -27,6 +27,7 @@ final class TuneGenerator {
   /// Song titles for a model whose corpus had no `T:` lines (its vocabulary lacks `T`), session-tune names otherwise.
   private let titleStyle: TitleMaker.Style
   private var samplers: [Int: Sampler] = [:]
+  private var probeCache: [Unicode.Scalar]?
 
   /// Why generation could not start.
   struct SetupError: Error, CustomStringConvertible {
@@ -224,7 +225,13 @@ final class TuneGenerator {
     if sample.ending == .maxCharacters {
       reasons.insert("cut off: reached --max-chars (\(settings.sampling.maxCharacters)) before the tune ended", at: 0)
     }
+    if sample.ending == .deadEnd {
+      reasons.insert("structure: no character kept the tune well-formed (dead end)", at: 0)
+    }
     let accepted = settings.raw || reasons.isEmpty
+    if !accepted, ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+      FileHandle.standardError.write(Data("structure: rejected \(reasons): \(text)\n".utf8))
+    }
     let tune = GeneratedTune(
       number: number, text: text, title: title, titleGenerated: titleGenerated, attempts: 0,
       sampledCharacters: sample.sampledCharacters, ending: sample.ending, check: check, rejections: [],
@@ -235,6 +242,7 @@ final class TuneGenerator {
   /// A short, number-free name for a rejection reason, for the statistics.
   static func kind(of reason: String) -> String {
     if reason.hasPrefix("cut off") { return "cut off at --max-chars" }
+    if reason.hasPrefix("structure:") { return "structure dead end" }
     if let range = reason.range(of: #"ABC\d{3}"#, options: .regularExpression) {
       let code = String(reason[range])
       if reason.hasPrefix("unbalanced repeats") { return "unbalanced repeats \(code)" }
@@ -280,6 +288,73 @@ final class TuneGenerator {
     var stepper: TuneStepper?
     var structureStarted = false
     var formGenerator: SplitMix64
+    /// Where the current part's text starts in `text` (scalars), and the texts of the parts before it.
+    var partStart = 0
+    var partTexts: [String] = []
+    /// Bars copied from earlier bars (statistics).
+    var copiedBars = 0
+  }
+
+  /// The bar contents of a part's text: split at bar lines, the pick-up first when there is one; nil when the part
+  /// has endings (their bars do not line up).
+  static func bars(of part: String) -> [String]? {
+    var bars: [String] = []
+    var current = ""
+    var previous: Character = " "
+    for c in part where c != "\n" {
+      if c.isNumber && (previous == "|" || previous == "[") { return nil }
+      if c == "|" || c == ":" || c == "]" || (c == "[" && false) {
+        let trimmed = current.trimmingCharacters(in: .whitespaces)
+        if !trimmed.isEmpty { bars.append(trimmed) }
+        current = ""
+      } else {
+        current.append(c)
+      }
+      previous = c
+    }
+    let trimmed = current.trimmingCharacters(in: .whitespaces)
+    if !trimmed.isEmpty { bars.append(trimmed) }
+    return bars
+  }
+
+  /// At a plain bar line, repeats an earlier bar the way tunes do: bars 5–6 of an 8-bar part (9–12 of a 16-bar
+  /// part) restate its opening, and the last two bars of a later part those of the part before. The bar is forced
+  /// (fed to the model, which keeps its state) when the reader accepts it, with probability `repeatBars`.
+  private func repeatBar(_ row: inout Row) {
+    guard let options = settings.structure, options.repeatBars > 0, var stepper = row.stepper, stepper.atPlainBarLine,
+      stepper.plan.partBars >= 8
+    else { return }
+    let size = stepper.plan.partBars
+    let next = stepper.barsInPart + 1  // index of the bar about to start
+    let text = String(String.UnicodeScalarView(row.text.dropFirst(row.partStart)))
+    guard let current = Self.bars(of: text) else { return }
+    let offset = stepper.pickup > 0 ? 1 : 0
+    var source: String?
+    var closing = false
+    if size == 8, (4...5).contains(next) {
+      source = current.count > next - 4 + offset ? current[next - 4 + offset] : nil
+    } else if size == 16, (8...11).contains(next) {
+      source = current.count > next - 8 + offset ? current[next - 8 + offset] : nil
+    } else if (size - 2..<size).contains(next), let previousPart = row.partTexts.last,
+      let earlier = Self.bars(of: previousPart)
+    {
+      // The same bar of the previous part (counted from its end: its closing bar is its last).
+      let fromEnd = size - next  // 2 or 1
+      if earlier.count > fromEnd { source = earlier[earlier.count - fromEnd] }
+      closing = next == size - 1
+    }
+    guard let source, !source.isEmpty else { return }
+    let u = Double(row.formGenerator.next() >> 11) * 0x1p-53
+    guard u < options.repeatBars else { return }
+    let forced = closing ? source : source + "|"
+    for scalar in forced.unicodeScalars {
+      guard model.vocabulary.id(of: scalar) != nil, stepper.feed(scalar) else { return }
+    }
+    row.stepper = stepper
+    row.forced = Array(forced.unicodeScalars)
+    row.forcedIndex = 0
+    row.mode = .forcing
+    row.copiedBars += 1
   }
 
   /// The generator of an attempt's form plan (meter, part lengths, parts), apart from the character draws.
@@ -301,6 +376,7 @@ final class TuneGenerator {
     var stepper = TuneStepper(header: split.header, plan: plan, enforcing: true)
     for scalar in split.body.unicodeScalars where !stepper.feed(scalar) { return }
     row.stepper = stepper
+    row.partStart = split.header.unicodeScalars.count
     if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
       FileHandle.standardError.write(Data("structure: plan \(plan) header \(split.header.debugDescription)\n".utf8))
     }
@@ -316,6 +392,7 @@ final class TuneGenerator {
     if masked.count != logits.count { masked = [Float](repeating: 0, count: logits.count) }
     var allowed = 0
     let tonic = stepper.wantsTonic ? stepper.tonicLetter : nil
+    let probes = probeScalars
     for id in logits.indices {
       guard let scalar = vocabulary.scalar(for: Int32(id)), stepper.allows(scalar) else {
         masked[id] = -.infinity
@@ -329,14 +406,27 @@ final class TuneGenerator {
       }
       masked[id] = logit
     }
-    guard allowed > 0 else {
-      if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
-        FileHandle.standardError.write(Data("structure: nothing allowed after \(String(row.text).debugDescription)\n".utf8))
-      }
-      row.stepper = nil
-      return nil
+    // Draw; a character after which nothing would be allowed (a dead end one step ahead) is masked and redrawn.
+    while allowed > 0 {
+      let id = chooser.choose(from: masked, using: &row.generator)
+      guard masked[Int(id)] != -.infinity, let scalar = vocabulary.scalar(for: id) else { break }
+      var next = stepper
+      if next.feed(scalar), next.ended || probes.contains(where: { next.allows($0) }) { return id }
+      masked[Int(id)] = -.infinity
+      allowed -= 1
     }
-    return chooser.choose(from: masked, using: &row.generator)
+    if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+      FileHandle.standardError.write(Data("structure: dead end after \(String(row.text).debugDescription)\n".utf8))
+    }
+    return nil
+  }
+
+  /// Characters tried one step ahead to rule out dead ends (those of the model's vocabulary).
+  private var probeScalars: [Unicode.Scalar] {
+    if let cached = probeCache { return cached }
+    let probes = "ABCDEFGabcdefgz^_=|:/2348]\n \"([-><!~{}.)'," .unicodeScalars.filter { model.vocabulary.id(of: $0) != nil }
+    probeCache = Array(probes)
+    return probeCache!
   }
 
   /// Feeds a drawn body character to the row's reader; a new part may change the planned part length.
@@ -347,8 +437,13 @@ final class TuneGenerator {
       row.stepper = nil
       return
     }
-    if stepper.parts > parts, let profile = settings.structure?.profile, stepper.plan.partBars > 0 {
-      stepper.plan.partBars = profile.nextPartBars(after: stepper.plan.partBars, using: &row.formGenerator)
+    if stepper.parts > parts {
+      let scalars = row.text
+      row.partTexts.append(String(String.UnicodeScalarView(scalars.dropFirst(row.partStart))))
+      row.partStart = scalars.count
+      if let profile = settings.structure?.profile, stepper.plan.partBars > 0 {
+        stepper.plan.partBars = profile.nextPartBars(after: stepper.plan.partBars, using: &row.formGenerator)
+      }
     }
     row.stepper = stepper
   }
@@ -428,15 +523,34 @@ final class TuneGenerator {
         var id: Int32
         if rows[index].mode == .body {
           if !rows[index].structureStarted { startStructure(&rows[index]) }
-          id =
-            chooseStructured(&rows[index], logits: logits, chooser: &chooser, masked: &masked)
-            ?? chooser.choose(from: logits, using: &rows[index].generator)
+          if rows[index].stepper != nil {
+            guard let structured = chooseStructured(&rows[index], logits: logits, chooser: &chooser, masked: &masked)
+            else {
+              // No character keeps the tune well-formed: the attempt ends here and is rejected.
+              rows[index].ending = .deadEnd
+              rows[index].mode = .done
+              active -= 1
+              let sample = Sample(
+                text: String(rows[index].text), sampledCharacters: rows[index].sampled, ending: .deadEnd)
+              try finished(rows[index].job, sample)
+              for other in rows.indices where rows[other].mode != .done && isMoot(rows[other].job) {
+                rows[other].mode = .done
+                active -= 1
+              }
+              input[index] = 0
+              continue
+            }
+            id = structured
+          } else {
+            id = chooser.choose(from: logits, using: &rows[index].generator)
+          }
         } else {
           id = chooser.choose(from: logits, using: &rows[index].generator)
         }
         let scalar = vocabulary.scalar(for: id) ?? "\u{FFFD}"
         if rows[index].mode == .body { advanceStructure(&rows[index], scalar) }
         rows[index].text.append(scalar)
+        if rows[index].mode == .body, rows[index].stepper != nil { repeatBar(&rows[index]) }
         rows[index].sampled += 1
         input[index] = id
         switch rows[index].mode {

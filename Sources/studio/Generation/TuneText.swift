@@ -8,6 +8,8 @@ enum TuneText {
     case nextTune = "next-tune"
     /// `--max-chars` was reached before the tune ended.
     case maxCharacters = "max-chars"
+    /// Structure-aware sampling found no character that keeps the tune well-formed (the sample is rejected).
+    case deadEnd = "dead-end"
   }
 
   /// Checks the newest character of a growing sample: returns the ending and how many trailing characters (Unicode

@@ -35,6 +35,8 @@ struct TuneStepper: Sendable {
   var plan: Plan
   /// Ticks per bar (0: free meter, no bar rules) and per unit note length.
   private(set) var barTicks: Int
+  /// Ticks of a sixteenth note (the shortest note sampling writes).
+  private var sixteenth = 1
   private var unitTicks = TuneStepper.unit
   private var compound: Bool
   /// The tonic's note letter, upper case (`D` for `K:Dmix`), if the key has one.
@@ -140,6 +142,7 @@ struct TuneStepper: Sendable {
     let meter = tune?.meter
     let unitLength = tune?.unitLength ?? NoteLength(1, 8)
     barTicks = Self.ticks(bar: meter?.barLength, unit: unitLength)
+    sixteenth = max(1, Self.ticks(bar: NoteLength(1, 16), unit: unitLength))
     compound = meter?.isCompound ?? false
     if case .tonic(let pc, _)? = tune?.key?.root {
       tonicLetter = UInt8(ascii: pc.letter.description.unicodeScalars.first!)
@@ -186,6 +189,22 @@ struct TuneStepper: Sendable {
       return false
     }
     return barLimit - position <= barTicks / 2 && barLimit - position > 0
+  }
+
+  /// In the closing bar of the last planned part (its first ending excepted).
+  var isFinalClosingBar: Bool {
+    plan.partBars > 0 && plan.parts > 0 && parts + 1 >= plan.parts && barsInPart + 1 == plan.partBars && ending != 1
+      && !(partFirstBarIsPickupCandidate)
+  }
+
+  /// Bar lines completed in the current part (the pick-up bar included), for copying bars.
+  var barLinesInPart: Int { barsInPart + (pickup > 0 ? 1 : 0) }
+
+  /// A plain `|` has just been read after a complete bar outside endings: the next bar is about to start. Its index
+  /// among the part's counted bars (0-based, the pick-up not counted) is `barsInPart + 1`.
+  var atPlainBarLine: Bool {
+    phase == .bar && barText == "|" && ending == 0 && !awaitingSecondEnding && barTicks > 0 && position == barTicks
+      && !partFirstBarIsPickupCandidate
   }
 
   /// Whether the tune may end here (a blank line).
@@ -267,15 +286,16 @@ struct TuneStepper: Sendable {
             return refuse()
           }
           lengthDenominator = lengthDenominator * 10 + d
-          // Sampling: denominators 2, 4, 8, 16, 32 (1 and 3 may still become 16 and 32).
-          if enforcing, ![1, 2, 3, 4, 8, 16, 32].contains(lengthDenominator) { return false }
+          // Sampling: denominators 2, 4 and 8.
+          if enforcing, ![2, 4, 8].contains(lengthDenominator) { return false }
         }
         return enforcing ? lengthCanFit() : true
       }
       if c == UInt8(ascii: "/") {
         guard lengthDenominator == 0, slashes < 3 else { return refuse() }
+        if enforcing, slashes >= 2 { return false }
         slashes += 1
-        return true
+        return completable()
       }
       guard finishNote() else { return false }
       if insideChord { return step(c) }
@@ -317,6 +337,7 @@ struct TuneStepper: Sendable {
         decorationPending = false
         return dispatch(c)
       }
+      if enforcing { return false }
       guard Self.isLetter(c) || Self.isDigit(c) || c == UInt8(ascii: "<") || c == UInt8(ascii: ">")
         || c == UInt8(ascii: "(") || c == UInt8(ascii: ")") || c == UInt8(ascii: ".") || c == UInt8(ascii: "^")
       else { return refuse() }
@@ -398,7 +419,7 @@ struct TuneStepper: Sendable {
         slashes = 0
         lengthDenominator = 0
         phase = .length
-        return true
+        return completable()
       }
       if c == UInt8(ascii: "^") || c == UInt8(ascii: "_") || c == UInt8(ascii: "=") {
         if enforcing, chordNotes >= 4 { return false }
@@ -471,7 +492,7 @@ struct TuneStepper: Sendable {
       noteStartedLine = lineStart
       beginNote(rest: true)
       phase = .length
-      return true
+      return completable()
     case UInt8(ascii: "|"), UInt8(ascii: ":"):
       if lineStart, !enforcing, c == UInt8(ascii: ":") { return fieldStart() }
       return startBar(c)
@@ -485,6 +506,8 @@ struct TuneStepper: Sendable {
       symbolLength = 0
       return true
     case UInt8(ascii: "!"):
+      // Sampling writes `!` only as the corpus's legacy line break (after a bar line, before the line end).
+      if enforcing, position != 0 || decorationPending { return false }
       phase = .decoration
       symbolLength = 0
       return true
@@ -635,16 +658,64 @@ struct TuneStepper: Sendable {
     letter = c
     lastNoteLetter = c >= UInt8(ascii: "a") ? c - 32 : c
     phase = .octave
-    return true
+    return completable()
   }
 
   private var insideChord = false
 
   /// Whether the note being read can still end within the bar (enforcing, after a length digit).
-  private func lengthCanFit() -> Bool {
-    guard barTicks > 0, !insideChord else { return true }
-    guard let length = noteTicks(shortestCompletion: true) else { return false }
-    return position + length <= barLimit
+  private func lengthCanFit() -> Bool { completable() }
+
+  /// Whether the note, rest or chord being read may end with duration `length` here (sampling): it fits the bar,
+  /// is no shorter than a sixteenth (two thirds of one in a tuplet), leaves no gap only shorter notes could fill, and
+  /// is the tonic when it ends the tune.
+  private func accepts(length: Int) -> Bool {
+    guard barTicks > 0 else { return true }
+    if position + length > barLimit { return false }
+    let shortest = tupletLeft > 0 ? sixteenth * 2 / 3 : sixteenth
+    if length < shortest && brokenDenominator == 1 { return false }
+    let left = barLimit - position - length
+    if left > 0 && left < sixteenth && tupletLeft <= 1 { return false }
+    if left == 0, isFinalClosingBar, plan.tonicBias > 0, let tonicLetter {
+      // The tune's last note is its tonic.
+      let upper = letter >= UInt8(ascii: "a") ? letter - 32 : letter
+      if isRest || chordBase > 0 || upper != tonicLetter || accidentalCount > 0 { return false }
+    }
+    return true
+  }
+
+  /// Whether some way of finishing the length being written is accepted (sampling; no dead ends inside a note).
+  private func completable() -> Bool {
+    guard enforcing, barTicks > 0, !insideChord else { return true }
+    var numerators: [Int]
+    if slashes == 0 {
+      numerators = lengthNumerator == 0 ? [1, 2, 3, 4, 5, 6, 7, 8, 12, 16] : [lengthNumerator]
+      if lengthNumerator == 1 { numerators += [12, 16] }
+    } else {
+      numerators = [max(1, lengthNumerator)]
+    }
+    var denominators: [Int]
+    if lengthDenominator > 0 {
+      denominators = [lengthDenominator]
+    } else if slashes > 0 {
+      denominators = slashes == 1 ? [2, 4, 8] : [1 << slashes]
+    } else {
+      denominators = [1, 2, 4, 8]
+    }
+    let base = chordBase > 0 ? chordBase : unitTicks
+    for n in numerators {
+      for d in denominators {
+        var numerator = n * base * brokenNumerator
+        var denominator = d * brokenDenominator
+        if tupletLeft > 0 {
+          numerator *= tupletQ
+          denominator *= tupletP
+        }
+        guard denominator > 0, numerator % denominator == 0 else { continue }
+        if accepts(length: numerator / denominator) { return true }
+      }
+    }
+    return false
   }
 
   /// The note's duration in ticks as written so far (or, with `shortestCompletion`, the shortest it can still
@@ -687,7 +758,7 @@ struct TuneStepper: Sendable {
     }
     let wasChord = chordBase > 0
     guard let length = noteTicks() else { return refuse() }
-    if enforcing, barTicks > 0, position + length > barLimit { return false }
+    if enforcing, !accepts(length: length) { return false }
     if enforcing, tiePending, !wasChord, !isRest, octave != tieOctave { return false }
     position += length
     lastLength = length

@@ -176,6 +176,9 @@ struct GenerationConfig {
   var structure = true
   /// Logit bias toward the tonic in the closing bar of the last part (0 = off).
   var tonicBias = 2.0
+  /// Probability of restating an earlier bar where tunes usually do (bars 5–6 from 1–2, a later part's last two
+  /// bars from the part before); 0 = never.
+  var repeatBars = 0.8
 
   init() {}
   init(_ s: ConfigSection) throws {
@@ -194,6 +197,7 @@ struct GenerationConfig {
     threads = try s.int("threads", default: threads, range: 1...64)
     structure = try s.bool("structure", default: structure)
     tonicBias = try s.double("tonic_bias", default: tonicBias, range: 0...20)
+    repeatBars = try s.double("repeat_bars", default: repeatBars, range: 0...1)
     try s.finish()
   }
 }
