@@ -49,7 +49,7 @@ struct EvaluateCommand: ParsableCommand {
     let bar = ProgressBar(total: 2 * samples, label: "evaluate")
     let job = EvaluationJob(
       modelName: model ?? config.generation.model, samples: samples, seed: seed, corpusPaths: corpora, batch: batch,
-      threads: threads, config: config)
+      threads: threads, config: config, cacheDirectory: EvaluationJob.defaultCacheDirectory())
     let evaluation = try job.run { bar.update(completed: $0) }
     bar.finish()
     print(format == .json ? try GenerationJSON.pretty(evaluation) : evaluation.text)

@@ -23,8 +23,9 @@ struct EvaluationJob {
   /// Worker threads of the model's per-character products.
   var threads: Int = 1
   var config: StudioConfig
-  /// Where the corpus's form figures are cached; `nil` computes them every time.
-  var cacheDirectory: String? = EvaluationJob.defaultCacheDirectory()
+  /// Where the corpus's form figures are cached (`studio evaluate` passes `defaultCacheDirectory()`); `nil` computes
+  /// them every time.
+  var cacheDirectory: String?
   /// Runs `abc2midi` for the cleanliness figures; `nil` skips that check (with a note).
   var abc2midi: ABC2MIDIChecker? = ABC2MIDIChecker.locate()
 
