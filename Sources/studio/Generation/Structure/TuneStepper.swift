@@ -258,6 +258,7 @@ struct TuneStepper: Sendable {
     case .accidental:
       if c == UInt8(ascii: "^") || c == UInt8(ascii: "_") || c == UInt8(ascii: "=") {
         guard accidentalCount < 2, c != UInt8(ascii: "=") else { return refuse() }
+        if enforcing, accidentalCount >= 1 { return false }  // sampling: single accidentals
         accidentalCount += 1
         accidentalCode += c == UInt8(ascii: "^") ? 1 : -1
         return true
@@ -564,7 +565,7 @@ struct TuneStepper: Sendable {
     }
     if c == UInt8(ascii: "-") {
       if isRest || lastWasChord { return refuse() }
-      if enforcing, brokenCount > 0 { return false }
+      if enforcing, brokenCount > 0 || tupletLeft > 0 { return false }
       // A tie needs a note to tie to: in this bar, or in a next bar of the same part.
       if enforcing, barTicks > 0, position >= barLimit, plan.partBars > 0, barsInPart + 1 >= plan.partBars {
         return false
@@ -812,7 +813,8 @@ struct TuneStepper: Sendable {
     }
     if Self.isNoteLetter(c) || c == UInt8(ascii: "^") || c == UInt8(ascii: "_") || c == UInt8(ascii: "=") {
       guard noteMayStart() else { return false }
-      if enforcing, tiePending { return false }
+      // Sampling writes melodies: no chords (their note lengths and ties are where samples went wrong).
+      if enforcing { return false }
       insideChord = true
       chordNotes = 0
       chordFirstLength = 0
