@@ -19,6 +19,8 @@ struct FormProfile: Codable, Sendable, Equatable {
   var parts: [String: Double]
   /// Share of tunes by header `M:` text as written ("6/8", "C|", …).
   var meters: [String: Double]
+  /// Share of tunes whose last note is the tonic of `K:` (letter); nil in files written before it was measured.
+  var tonicEnding: Double?
 
   static let fileName = "form.json"
 
@@ -32,6 +34,7 @@ struct FormProfile: Codable, Sendable, Equatable {
     var meters: [String: Int] = [:]
     var measured = 0
     var skipped = 0
+    var tonicEndings = 0
     for tune in tunes {
       guard let split = Self.split(tune) else {
         skipped += 1
@@ -51,6 +54,7 @@ struct FormProfile: Codable, Sendable, Equatable {
         if previous == length { kept += 1 } else { changed[length, default: 0] += 1 }
       }
       partCounts[lengths.count, default: 0] += 1
+      if let tonic = stepper.tonicLetter, stepper.lastNoteLetter == tonic { tonicEndings += 1 }
       if let meter = Self.headerValue("M", in: split.header) { meters[meter, default: 0] += 1 }
     }
     func shares(_ counts: [Int: Int]) -> [String: Double] {
@@ -61,7 +65,8 @@ struct FormProfile: Codable, Sendable, Equatable {
     return FormProfile(
       tunes: measured, skipped: skipped, partBars: shares(first),
       keepPartLength: later > 0 ? Double(kept) / Double(later) : 1, changedPartBars: shares(changed),
-      parts: shares(partCounts), meters: meters.mapValues { Double($0) / meterTotal })
+      parts: shares(partCounts), meters: meters.mapValues { Double($0) / meterTotal },
+      tonicEnding: measured > 0 ? Double(tonicEndings) / Double(measured) : nil)
   }
 
   /// A tune's header through its `K:` line, and its body; nil without a `K:` line.
@@ -113,7 +118,10 @@ struct FormProfile: Codable, Sendable, Equatable {
     let count = Self.draw(parts, using: &generator).flatMap(Int.init) ?? 2
     // At most 64 bars in all (the generation policy's limit).
     let fitting = max(1, min(count, 64 / max(1, bars)))
-    return TuneStepper.Plan(partBars: max(1, bars), parts: fitting, tonicBias: tonicBias)
+    // The last note is held to the tonic in the share of tunes the corpus ends on it.
+    let u = Double(generator.next() >> 11) * 0x1p-53
+    let onTonic = u < (tonicEnding ?? 1)
+    return TuneStepper.Plan(partBars: max(1, bars), parts: fitting, tonicBias: onTonic ? tonicBias : 0)
   }
 
   /// The bar count of the next part after one of `previous` bars.
