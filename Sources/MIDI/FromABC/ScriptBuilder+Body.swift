@@ -3,8 +3,20 @@ import ABCParser
 extension ScriptBuilder {
   /// Reads body elements in source order (macro uses are read through their expansion).
   mutating func readBody(_ elements: inout ArraySlice<BodyElement>) {
+    var afterBar = false
     while let element = elements.popFirst() {
+      defer {
+        switch element {
+        case .barLine: afterBar = true
+        case .space, .comment, .lineBreak, .continuation: break
+        default: afterBar = false
+        }
+      }
       switch element {
+      case .stray(let s) where s.text == "-" && afterBar:
+        // `c2|-c2`: a tie written after the bar line (illegal in 2.1, reported by the parser); abc2midi ties, and the
+        // intent is clear.
+        tieLastSound()
       case .note(let n): note(n)
       case .chord(let c):
         if !c.isClosed, let joined = Self.joinWrappedChord(c, rest: &elements) { chord(joined) } else { chord(c) }
