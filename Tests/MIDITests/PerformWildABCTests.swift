@@ -1,4 +1,5 @@
 import ABCParser
+import Foundation
 import MIDI
 import Testing
 
@@ -211,5 +212,49 @@ import Testing
   func keysWithGluedAccidentalsOrUnknownModesPlay(key: String, expected: [Int]) throws {
     // K:C^f^c^a → F♯ C♯ A♯; K:Bb^f → B♭ with F♯; K:Es (unknown mode s) → E major: F♯ C♯ A B.
     #expect(try Self.played("M:4/4\nL:1/4\nK:\(key)", "F C A B|]") == expected)
+  }
+}
+
+/// `ABCPerformer.playOrder` and `studio convert --explain`: the unfolded order of written bars, endings and parts.
+@Suite struct PlayOrderTests {
+  typealias P = Perform
+
+  static func summary(_ header: String, _ body: String, options: PerformanceOptions = .init()) throws -> String {
+    try ABCPerformer(options: options).playOrder(P.tune(P.abc(header, body))).map(\.summary).joined(separator: " / ")
+  }
+
+  @Test func endingsAndRepeatsShowWrittenBarNumbers() throws {
+    // Bar 1 is the pickup; the first ending is bars 3–4, the second bar 5.
+    #expect(
+      try Self.summary("L:1/4\nM:4/4\nK:C", "C|:CDEF|[1 GABc|cBAG:|\nM:3/4\n[2 c3|]") == "1–2 [1 3–4 ↺ 2 [2 5")
+  }
+
+  @Test func partsFollowThePlayOrder() throws {
+    let body = "P:A\n|:C D:|\nP:B\nE F||G A:|"
+    #expect(try Self.summary("P:ABA\nL:1/4\nK:C", body) == "P:A 1 ↺ 1 P:B 2–3 ↺ 3 P:A 1 ↺ 1")
+    // abc2midi restarts the B part's :| from the start of the part, not from the ||.
+    #expect(
+      try Self.summary("P:ABA\nL:1/4\nK:C", body, options: .abc2midiCompatible) == "P:A 1 ↺ 1 P:B 2–3 ↺ 2–3 P:A 1 ↺ 1")
+  }
+
+  @Test func eachVoiceHasItsOrder() throws {
+    let orders = try ABCPerformer().playOrder(P.tune(P.abc("L:1/4\nK:C", "V:1\n|:C D|E F:|\nV:2\n|:c d|e f:|")))
+    #expect(orders.map(\.voice) == ["1", "2"])
+    #expect(orders.map(\.summary) == ["1–2 ↺ 1–2", "1–2 ↺ 1–2"])
+    #expect(orders.map(\.barsPlayed) == [4, 4])
+  }
+
+  @Test func convertExplainPrintsThePlayOrderWithoutWriting() throws {
+    let dir = try TestPaths.temporaryDirectory("convert-explain")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = "X:7\nT:Simon\nL:1/4\nM:4/4\nK:C\nC|:CDEF|[1 GABc|cBAG:|\nM:3/4\n[2 c3|]\n"
+    try text.write(to: dir.appendingPathComponent("s.abc"), atomically: true, encoding: .utf8)
+    guard let r = try StudioBinary.run(["convert", "--explain", "s.abc"], in: dir) else { return }
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains("s.abc: X:7 \"Simon\", play order (ABC 2.1 order):"))
+    #expect(r.out.contains("  1–2 [1 3–4 ↺ 2 [2 5  (6 bars played)"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["s.abc"])
+    guard let missing = try StudioBinary.run(["convert", "--explain", "s.abc", "--tune", "3"], in: dir) else { return }
+    #expect(missing.status == 1)
   }
 }
