@@ -80,7 +80,9 @@ import Testing
     Case("M-02 cut time", "M:C|", "C D E F|]", run("C4 D4 E4 F4", "1/2")),
     Case("M-05 additive meter", "M:(2+3+2)/8", "C D E F G A B|]", run("C4 D4 E4 F4 G4 A4 B4", "1/2")),
     Case("L-02 default unit from the meter", "M:2/4", "C D E F|]", run("C4 D4 E4 F4", "1/4")),
-    Case("L-05 unit length in the body", "L:1/8", "C D [L:1/16] E F|]", run("C4 D4", "1/2") + " " + run("E4 F4", "1/4", from: "1")),
+    Case(
+      "L-05 unit length in the body", "L:1/8", "C D [L:1/16] E F|]",
+      run("C4 D4", "1/2") + " " + run("E4 F4", "1/4", from: "1")),
     // §4 notes
     Case("N-01 N-02 octaves", "", "C c C, c' A,,|]", run("C4 C5 C3 C6 A2", "1")),
     Case("A-01 accidentals", "", "^F _B =c ^^g __e|]", run("F#4 Bb4 C5 A5 D5", "1")),
@@ -139,7 +141,8 @@ import Testing
     Case("P-06 labels without a play order", "", "P:A\nC|\nP:B\nD|]", run("C4 D4", "1")),
     // §10 line breaks, macros, symbols
     Case("LB-02 score line break", "", "C D$E F|]", run("C4 D4 E4 F4", "1")),
-    Case("MA-01 static macro", "L:1/8\nm: ~G3 = G{A}G{F}G", "~G3|]",
+    Case(
+      "MA-01 static macro", "L:1/8\nm: ~G3 = G{A}G{F}G", "~G3|]",
       "G4@0:1/2 A4@1/2:1/8 G4@5/8:3/8 F4@1:1/8 G4@9/8:3/8"),
     Case("MA-02 transposing macro", "L:1/8\nm: ~n2 = (3o/n/m/ n", "~E2|]", "F4@0:1/6 E4@1/6:1/6 D4@1/3:1/6 E4@1/2:1/2"),
     Case("UD-01 user symbol", "U: W = !staccato!", "WC D|]", "C4@0:1/2 D4@1:1"),
@@ -147,10 +150,12 @@ import Testing
     // Deliberate differences from abc2midi (issue 17): studio plays as written.
     Case("deliberate: staccato inside broken rhythm", "L:1/8", "c>.E|]", "C5@0:3/4 E4@3/4:1/8"),
     Case("deliberate: roll separated from its note", "L:1/8", "~(dcd)|]", "E5@0:1/8 D5@1/8:3/8 C5@1/2:1/2 D5@1:1/2"),
-    Case("deliberate: (5 in simple meter is in the time of 2", "L:1/8", "(5CDEFG A|]",
+    Case(
+      "deliberate: (5 in simple meter is in the time of 2", "L:1/8", "(5CDEFG A|]",
       run("C4 D4 E4 F4 G4", "1/5") + " A4@1:1/2"),
     Case("deliberate: lengths such as 2/3", "L:1/8", "c2/3 D|]", "C5@0:1/3 D4@1/3:1/2"),
-    Case("deliberate: ties into second endings", "", "|:C D-|1 D E:|2 D F|]",
+    Case(
+      "deliberate: ties into second endings", "", "|:C D-|1 D E:|2 D F|]",
       "C4@0:1 D4@1:2 E4@3:1 C4@4:1 D4@5:2 F4@7:1"),
     Case("deliberate: ! line breaks between bars", "", "C D|!E F|]", run("C4 D4 E4 F4", "1")),
     Case("deliberate: :| goes back to the latest ||", "", "C D||E F:|", run("C4 D4 E4 F4 E4 F4", "1")),

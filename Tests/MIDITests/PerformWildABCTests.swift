@@ -137,7 +137,11 @@ import Testing
   @Test(arguments: modes)
   func endRepeatAfterTheLastOfSeveralEndingsClosesThatEnding(options: PerformanceOptions) throws {
     // Passes 1-3: _a b; pass 4: _a c' ^c' (the fourth ending runs to its :|, E-03); then d'.
-    let ab = 80, b = 83, c6 = 84, cs6 = 85, d6 = 86
+    let ab = 80
+    let b = 83
+    let c6 = 84
+    let cs6 = 85
+    let d6 = 86
     #expect(
       try Self.played("L:1/8\nK:C", "|: _a8 |1-3 b8 :|4 c'8 | ^c'8 :| d'8 ||", options: options) == [
         ab, b, ab, b, ab, b, ab, c6, cs6, d6,

@@ -719,7 +719,8 @@ struct MusicLineParser {
       // the intent is clear; the performer joins the two halves (abc2midi does too).
       state.chordContinuesOnNextLine = true
       state.report(
-        .chordAcrossLines, at: loc(start), length: 1, "chord opened at \(loc(start)) continues on the next line; joined",
+        .chordAcrossLines, at: loc(start), length: 1,
+        "chord opened at \(loc(start)) continues on the next line; joined",
         hint: "keep a chord on one line: [CE]")
     } else {
       state.report(
@@ -765,7 +766,8 @@ struct MusicLineParser {
     while j < end {
       switch b[j] {
       case UInt8(ascii: "]"): return true
-      case MusicLineParser.bar, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "("): return false
+      case MusicLineParser.bar, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "("):
+        return false
       default: j += 1
       }
     }
