@@ -68,6 +68,12 @@ import Testing
     #expect(message.hasSuffix("repeating from \(from)"), "\(message)")
   }
 
+  @Test func endingBeforeAnyRepeatSaysWhereConvertRepeatsFrom() {
+    let diagnostics = T.validate("X:1\nT:t\nM:2/4\nL:1/4\nK:C\nC D||E F|1 G A:|2 B c|]\n").diagnostics
+    let message = diagnostics.first { $0.id == .endingMisplaced }?.message ?? ""
+    #expect(message.hasSuffix("repeating from the || after bar 1"), "\(message)")
+  }
+
   // MARK: 13. What was missed
 
   @Test func duplicateEndingNumberIsReported() {

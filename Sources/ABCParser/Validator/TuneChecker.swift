@@ -459,7 +459,7 @@ struct TuneChecker {
       if cur.repeatOpen == nil && !cur.sawRepeatEnd {
         report(
           .endingMisplaced, at: e.location, length: e.text.utf8.count,
-          "ending \(e.text) at bar \(cur.barNumber) comes before any repeat; repeating from the start of the tune",
+          "ending \(e.text) at bar \(cur.barNumber) comes before any repeat; repeating from \(cur.implicitRepeatStart)",
           hint: "mark the start of the repeated section with |:")
       }
     } else if cur.lastEndingMax == 0 {
