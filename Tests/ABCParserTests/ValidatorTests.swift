@@ -32,7 +32,7 @@ let diagnosticCases: [DiagnosticCase] = [
   .init(name: "ABC011 bad tempo", source: "X:1\nT:t\nQ:⚑fast\nK:C\nC|\n", id: .invalidTempo, severity: .error),
   .init(
     name: "ABC012 unknown field", source: "X:1\nT:t\n⚑J:whatever\nK:C\nC|\n", id: .unknownField, severity: .warning),
-  .init(name: "ABC013 field inline", source: "X:1\nT:t\nK:C\nC⚑[T:part]C|\n", id: .misplacedField, severity: .warning),
+  .init(name: "ABC013 field inline", source: "X:1\nT:t\nK:C\nC⚑[O:Ireland]C|\n", id: .misplacedField, severity: .warning),
   .init(
     name: "ABC013 K: in file header", source: "⚑K:G\nL:1/8\n\nX:1\nT:t\nK:C\nC|\n", id: .misplacedField,
     severity: .warning),

@@ -52,8 +52,9 @@ extension DiagnosticID {
   public static let fieldInMusic = DiagnosticID(
     "abc.field.in-music", code: "ABC014", severity: .warning, strictError: true)
   public static let strayCharacter = DiagnosticID("abc.music.stray-character", code: "ABC015", severity: .error)
+  /// A warning in strict mode too: ABC 2.1 §2.2.4 says "ignore, possibly warn".
   public static let reservedCharacter = DiagnosticID(
-    "abc.music.reserved-character", code: "ABC015", severity: .warning, strictError: true)
+    "abc.music.reserved-character", code: "ABC015", severity: .warning)
   public static let invalidLength = DiagnosticID("abc.length.invalid", code: "ABC016", severity: .error)
   public static let unusualLength = DiagnosticID("abc.length.unusual", code: "ABC017", severity: .warning)
   public static let barOverfull = DiagnosticID("abc.bar.overfull", code: "ABC018", severity: .warning)
@@ -68,6 +69,10 @@ extension DiagnosticID {
   public static let slurUnmatched = DiagnosticID("abc.slur.unmatched-close", code: "ABC022", severity: .error)
   public static let chordUnclosed = DiagnosticID("abc.chord.unclosed", code: "ABC023", severity: .error)
   public static let chordUnmatched = DiagnosticID("abc.chord.unmatched-close", code: "ABC023", severity: .error)
+  /// `(` inside a chord (`[E2(e2]c2)`): the slur is read as starting on the chord.
+  public static let slurInChord = DiagnosticID("abc.chord.slur-inside", code: "ABC023", severity: .warning)
+  /// A chord hard-wrapped across two lines (`[C` at a line end, `E]` on the next): joined.
+  public static let chordAcrossLines = DiagnosticID("abc.chord.across-lines", code: "ABC023", severity: .warning)
   public static let chordEmpty = DiagnosticID("abc.chord.empty", code: "ABC023", severity: .error)
   public static let tupletIncomplete = DiagnosticID("abc.tuplet.incomplete", code: "ABC024", severity: .error)
   public static let tupletInvalid = DiagnosticID("abc.tuplet.invalid", code: "ABC024", severity: .error)
@@ -118,7 +123,8 @@ extension DiagnosticID {
     unknownKeyParameter, invalidMeter, invalidUnitLength, unusualUnitLength, invalidTempo, unknownField,
     misplacedField, fieldInMusic, strayCharacter, reservedCharacter, invalidLength, unusualLength, barOverfull,
     barUnderfull, repeatMissingStart, repeatUnclosed, repeatDuplicateStart, endingMisplaced, slurUnclosed,
-    slurUnmatched, chordUnclosed, chordUnmatched, chordEmpty, tupletIncomplete, tupletInvalid, graceUnclosed,
+    slurUnmatched, chordUnclosed, chordUnmatched, slurInChord, chordAcrossLines, chordEmpty, tupletIncomplete,
+    tupletInvalid, graceUnclosed,
     graceWithoutNote, tieDifferentPitch, tieDangling, brokenRhythmMisuse, unknownDecoration, unknownChordSymbol,
     unterminatedText, voiceLengthMismatch, invalidVoice, partUndefined, partUnused, invalidParts, lyricsMismatch,
     inlineFieldSyntax, invalidMacro, invalidUserSymbol, pitchOutOfRange, blankLineInTune, continuationBeforeBlank,

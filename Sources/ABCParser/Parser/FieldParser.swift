@@ -9,8 +9,9 @@ enum FieldParser {
   static let fileHeaderLetters: Set<UInt8> = Set("ABCDFGHILMmNORrSUZ+".utf8)
   /// Letters allowed as body lines.
   static let bodyLineLetters: Set<UInt8> = Set("IKLMmNPQRrsTUVWw+".utf8)
-  /// Letters allowed inline.
-  static let inlineLetters: Set<UInt8> = Set("IKLMmNPQRrUV".utf8)
+  /// Letters allowed inline (`T:` is not in the 2.1 table's inline column, but the standard's own example file writes
+  /// `[T:…]`, so it is accepted).
+  static let inlineLetters: Set<UInt8> = Set("IKLMmNPQRrTUV".utf8)
 
   /// `true` when a body line starting `<letter>:` is a field (H-08: A–G, X–Z, a–g, x–z are music in the body,
   /// except `X:` which the caller treats as a new tune).
@@ -19,6 +20,16 @@ enum FieldParser {
     if lower >= 0x61 && lower <= 0x67 { return false }  // a-g
     if lower >= 0x78 && lower <= 0x7A { return false }  // x-z
     return true
+  }
+
+  /// `true` when body line `l` is a field line although its letter is a note or rest letter (`d: * * *`, `E:7`, `C:`):
+  /// a line that starts with a letter and `:` is a field line (ABC 2.1 §3), unknown or misplaced ones being ignored
+  /// with a warning, unless a bar line follows the colon (`A:|` is the note A and an end repeat).
+  static func isFieldLineInBody(src: SourceText, line l: Int) -> Bool {
+    guard let letter = src.fieldLetter(l), letter != UInt8(ascii: "X") else { return false }
+    let line = src.lines[l]
+    let third = line.start + 2 < line.contentEnd ? src.bytes[line.start + 2] : 0
+    return third != UInt8(ascii: "|") && third != UInt8(ascii: ":")
   }
 
   /// Finds the start of a `%` comment in `a..<b` (a `\%` is not a comment).

@@ -99,12 +99,14 @@ struct FileParser {
         elements.append(contentsOf: headerLine(l, context: .freeText, state: &textState, previousLetter: &previous))
         l += 1
       }
+      // Comment and `%%` lines between tunes are file-level text or directives, also right before an `X:` line.
+      let onlyComments = (first..<l).allSatisfy { src.isCommentLine($0) }
       if (first..<l).contains(where: { src.fieldLetter($0) == UInt8(ascii: "K") }), src.fieldLetter(first) != nil {
         fileState.report(
           .missingReferenceNumber, at: src.location(line: first, offset: src.lines[first].start), length: 1,
           "this block has a K: line but no X: line, so it is not read as a tune",
           hint: "start the tune with X:1")
-      } else if lastItemWasTune, src.looksLikeMusic(first) {
+      } else if lastItemWasTune, !onlyComments, src.looksLikeMusic(first) {
         fileState.diagnostics.append(
           Diagnostic(
             id: .blankLineInTune, severity: DiagnosticID.blankLineInTune.severity(strict: strict),
@@ -112,7 +114,7 @@ struct FileParser {
             message: "this music follows an empty line, which ended tune \(tuneIndex) (ABC 2.1); it is ignored",
             hint: "remove the empty line to keep the music in the tune", tuneIndex: tuneIndex - 1))
       }
-      if l < lineCount, src.isReferenceLine(l) {
+      if l < lineCount, src.isReferenceLine(l), !onlyComments {
         fileState.report(
           .tunesNotSeparated, at: src.location(line: l, offset: src.lines[l].start), length: 2,
           "X: at line \(l + 1) starts a new tune; add an empty line before it")
@@ -396,7 +398,9 @@ struct FileParser {
         if d.name == "begintext" { inTextBlock = true }
         tune.body.append(.directive(d))
         if let lb = lineBreak(l) { tune.body.append(.lineBreak(lb)) }
-      } else if let letter = src.fieldLetter(l), FieldParser.isBodyFieldLetter(letter) {
+      } else if let letter = src.fieldLetter(l),
+        FieldParser.isBodyFieldLetter(letter) || FieldParser.isFieldLineInBody(src: src, line: l)
+      {
         FieldParser.parseBodyLine(
           src: src, line: l, letter: letter, previous: previous, state: &state, into: &tune.body)
         if letter != UInt8(ascii: "+") { previous = letter }

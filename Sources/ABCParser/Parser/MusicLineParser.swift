@@ -105,6 +105,14 @@ struct MusicLineParser {
       parseOpenBracket(into: &out, state: &state)
     case UInt8(ascii: "]"):
       i += 1
+      if state.chordContinuesOnNextLine {
+        // The end of a chord hard-wrapped on the previous line (reported there): `]`, its length and tie.
+        state.chordContinuesOnNextLine = false
+        while i < end, ByteClass.isDigit(b[i]) || b[i] == UInt8(ascii: "/") { i += 1 }
+        if at(i) == UInt8(ascii: "-") { i += 1 }
+        out.append(.stray(Stray(text: str(start, i), range: range(start, i))))
+        return
+      }
       out.append(.stray(Stray(text: "]", range: range(start, i))))
       state.report(
         .chordUnmatched, at: loc(start), length: 1, "] closes no chord",
@@ -196,7 +204,8 @@ struct MusicLineParser {
       out.append(
         .rest(Rest(isInvisible: c == UInt8(ascii: "x"), length: len, lengthText: text, range: range(start, i))))
     case UInt8(ascii: "Z"), UInt8(ascii: "X"):
-      if at(i + 1) == MusicLineParser.colon {
+      // `Z:|` is a multi-bar rest before an end repeat, not a field (a field never ends at a bar line).
+      if at(i + 1) == MusicLineParser.colon, at(i + 2) != MusicLineParser.bar {
         parseMidLineField(into: &out, state: &state)
         return
       }
@@ -239,7 +248,11 @@ struct MusicLineParser {
         }
       }
       if ByteClass.isLetter(c) {
-        if at(i + 1) == MusicLineParser.colon, FieldParser.definedLetters.contains(c), !ByteClass.isNoteLetter(c) {
+        // `H:|`, `S:|`: a decoration (fermata, segno) before an end repeat, not a field (a field never ends at a bar
+        // line).
+        if at(i + 1) == MusicLineParser.colon, at(i + 2) != MusicLineParser.bar, FieldParser.definedLetters.contains(c),
+          !ByteClass.isNoteLetter(c)
+        {
           parseMidLineField(into: &out, state: &state)
           return
         }
@@ -440,6 +453,8 @@ struct MusicLineParser {
         j += 1
       } else if c == UInt8(ascii: "]"), j > start, b[j - 1] == MusicLineParser.bar {
         j += 1
+        // `[|]` is a whole bar line: a repeat written right after it (`[|]:|`) is the next bar line (BL-06).
+        if j - start == 3, b[start] == UInt8(ascii: "[") { break }
       } else {
         break
       }
@@ -632,6 +647,16 @@ struct MusicLineParser {
     while i < end, b[i] != UInt8(ascii: "]") {
       let c = b[i]
       let s = i
+      // A slur opened inside a chord (`[E2(e2]c2)`): kept in the chord, so the chord stays whole and the slur still
+      // closes later (recovered locally with a warning; a tuplet `(3` still ends an unclosed chord).
+      if c == UInt8(ascii: "("), !ByteClass.isDigit(at(i + 1)), chordCloses(from: i + 1) {
+        i += 1
+        elements.append(.slurStart(Slur(range: range(s, i))))
+        state.report(
+          .slurInChord, at: loc(s), length: 1, "slur ( inside a chord; read as a slur starting on the chord",
+          hint: "write the ( before the chord: ([E2e2]c2)")
+        continue
+      }
       // Characters that cannot be inside a chord end it (recovery for a missing ]).
       if c == MusicLineParser.bar || c == UInt8(ascii: "[") || c == UInt8(ascii: "(") || c == UInt8(ascii: "{") {
         break
@@ -689,6 +714,14 @@ struct MusicLineParser {
       i += 1
       (len, lenText) = parseLength(state: &state)
       tie = parseTie()
+    } else if i == end, sawNote, nextLineClosesChord() {
+      // Hard-wrapped chord (`[C` at the line end, `E]` on the next line): ABC 2.1 has no chord across lines, but
+      // the intent is clear; the performer joins the two halves (abc2midi does too).
+      state.chordContinuesOnNextLine = true
+      state.report(
+        .chordAcrossLines, at: loc(start), length: 1,
+        "chord opened at \(loc(start)) continues on the next line; joined",
+        hint: "keep a chord on one line: [CE]")
     } else {
       state.report(
         .chordUnclosed, at: loc(start), length: 1, "chord opened at \(loc(start)) has no ]",
@@ -701,6 +734,44 @@ struct MusicLineParser {
     }
     return Chord(
       elements: elements, length: len, lengthText: lenText, tie: tie, isClosed: closed, range: range(start, i))
+  }
+
+  /// `true` when the line after this one starts (after spaces) with chord notes and a `]`: the rest of a chord
+  /// hard-wrapped at this line's end.
+  func nextLineClosesChord() -> Bool {
+    guard fixedRange == nil else { return false }
+    var j = end
+    if j < b.count, b[j] == 0x0D { j += 1 }
+    if j < b.count, b[j] == 0x0A { j += 1 }
+    guard j > end else { return false }
+    var notes = 0
+    while j < b.count {
+      let c = b[j]
+      if c == UInt8(ascii: "]") { return notes > 0 }
+      if ByteClass.isNoteLetter(c) {
+        notes += 1
+      } else if !(c == 0x20 || c == 0x09 || ByteClass.isDigit(c) || c == UInt8(ascii: "/") || c == UInt8(ascii: "^")
+        || c == UInt8(ascii: "_") || c == UInt8(ascii: "=") || c == UInt8(ascii: ",") || c == UInt8(ascii: "'"))
+      {
+        return false
+      }
+      j += 1
+    }
+    return false
+  }
+
+  /// `true` when a `]` closes the chord on this line before any bar line, bracket, brace or quote from `k` on.
+  func chordCloses(from k: Int) -> Bool {
+    var j = k
+    while j < end {
+      switch b[j] {
+      case UInt8(ascii: "]"): return true
+      case MusicLineParser.bar, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "("):
+        return false
+      default: j += 1
+      }
+    }
+    return false
   }
 
   // MARK: groups

@@ -24,6 +24,9 @@ struct ParseState {
   var reportedLegacyBang = false
   /// A tie detached from its note was reported once for this tune.
   var reportedDetachedTie = false
+  /// A chord left open at the end of the previous line is closed by the first `]` of this line (hard-wrapped chord,
+  /// `[C` ⏎ `E]`).
+  var chordContinuesOnNextLine = false
   /// Legacy `+…+` decorations were reported once for this tune.
   var reportedLegacyPlus = false
   /// Count of diagnostics with the same id, to cap floods (e.g. 139 000 chord warnings in the pop corpus).

@@ -45,6 +45,13 @@ struct TuneChecker {
     var repeatOpen: (location: SourceLocation, bar: Int)? = nil
     var sawRepeatEnd = false
     var lastEndingMax = 0
+    /// Ending numbers used since the group's repeat start (a number used twice is reported).
+    var endingNumbers: Set<Int> = []
+    /// The last bar line was an end repeat closing an ending.
+    var endingGroupContinues = false
+    /// Where the performer restarts an end repeat that has no start (BL-09): the most recent of the previous `:|`,
+    /// the previous `||`/`|]`/`[|`, the start of the part (with a header `P:` play order) or of the tune.
+    var implicitRepeatStart = "the start of the tune"
     // slurs
     var slurs: [SourceLocation] = []
     // lyrics
@@ -179,6 +186,8 @@ struct TuneChecker {
           checkPitch(n)
         case .rest(let r):
           if firstLength == nil { firstLength = r.length }
+        case .slurStart(let s):
+          cur.slurs.append(s.location)
         default:
           break
         }
@@ -393,16 +402,19 @@ struct TuneChecker {
   }
 
   mutating func repeatMarks(_ b: BarLine) {
+    cur.endingGroupContinues = b.isRepeatEnd && cur.lastEndingMax > 0
     if b.isRepeatEnd {
       if cur.repeatOpen == nil {
         report(
           .repeatMissingStart, at: b.location, length: b.text.utf8.count,
-          "end repeat at bar \(cur.barNumber - 1) has no start repeat; repeating from "
-            + (cur.sawRepeatEnd ? "the previous :|" : "the start of the tune"),
+          "end repeat at bar \(cur.barNumber - 1) has no start repeat; repeating from \(cur.implicitRepeatStart)",
           hint: "add |: where the repeated section starts")
       }
       cur.repeatOpen = nil
       cur.sawRepeatEnd = true
+      cur.implicitRepeatStart = "the previous :| (bar \(cur.barNumber - 1))"
+    } else if !b.isRepeatStart, b.style == .double || b.style == .thinThick || b.style == .thickThin {
+      cur.implicitRepeatStart = "the \(b.text) after bar \(cur.barNumber - 1)"
     }
     if b.isRepeatStart {
       if let open = cur.repeatOpen {
@@ -413,8 +425,10 @@ struct TuneChecker {
       }
       cur.repeatOpen = (b.location, cur.barNumber)
       cur.lastEndingMax = 0
+      cur.endingNumbers.removeAll()
     } else if b.closesEnding && !b.isRepeatEnd {
       cur.lastEndingMax = 0
+      cur.endingNumbers.removeAll()
     }
   }
 
@@ -429,11 +443,23 @@ struct TuneChecker {
     cur.previousBarSpecial = true
     forgiveUnderfullBeforeBoundary()
     guard let lo = e.numbers.map(\.lowerBound).min() else { return }
+    // An ending written on the end repeat of the previous ending (`|1 … :|2`) continues its group; any other starts
+    // a new one (the session pattern `|2 …| B part |1 … :|2`).
+    if !cur.endingGroupContinues { cur.endingNumbers.removeAll() }
+    let numbers = e.numbers.flatMap { r in r.count <= 64 ? Array(r) : [r.lowerBound, r.upperBound] }
+    if let twice = numbers.first(where: { cur.endingNumbers.contains($0) }) {
+      report(
+        .endingMisplaced, at: e.location, length: e.text.utf8.count,
+        "ending \(e.text) at bar \(cur.barNumber) repeats ending number \(twice) of the same repeat; that pass plays "
+          + "the first ending with it",
+        hint: "number the endings of one repeat differently: [1 … :|[2 …")
+    }
+    cur.endingNumbers.formUnion(numbers)
     if lo == 1 {
       if cur.repeatOpen == nil && !cur.sawRepeatEnd {
         report(
           .endingMisplaced, at: e.location, length: e.text.utf8.count,
-          "ending \(e.text) at bar \(cur.barNumber) comes before any repeat; repeating from the start of the tune",
+          "ending \(e.text) at bar \(cur.barNumber) comes before any repeat; repeating from \(cur.implicitRepeatStart)",
           hint: "mark the start of the repeated section with |:")
       }
     } else if cur.lastEndingMax == 0 {
@@ -489,7 +515,8 @@ struct TuneChecker {
   mutating func closeLyrics() {
     guard let g = cur.lyricGroup else { return }
     cur.lyricGroup = nil
-    if !g.hasBars && g.syllables != g.notes {
+    // An empty w: skips a line of music on purpose (ABC 2.1 §5).
+    if !g.hasBars && g.syllables != g.notes && g.syllables > 0 {
       report(
         .lyricsMismatch, at: g.location, length: 2, "w: line has \(g.syllables) syllables for \(g.notes) notes",
         hint: g.syllables > g.notes ? "extra syllables are dropped" : "use * to skip notes or _ to hold syllables")
@@ -539,13 +566,18 @@ struct TuneChecker {
       forgiveUnderfullBeforeBoundary()
       cur.previousBarSpecial = true
       let c = k.clef
-      if c.transpose != nil || c.octave != nil || c.octaveShift != 0 {
+      // A clef named without +8/-8 ends an earlier clef's octave shift (K-09).
+      if c.transpose != nil || c.octave != nil || c.octaveShift != 0 || c.clef != nil {
         cur.transpose = (c.transpose ?? 0) + 12 * ((c.octave ?? 0) + c.octaveShift)
       }
     case .parts(let p):
       forgiveUnderfullBeforeBoundary()
       cur.previousBarSpecial = true
       if let label = p.terms.first, case .part(let name) = label {
+        // With a header play order each part is unfolded on its own; without one a body P: is only a label (P-06).
+        if tune.parts != nil {
+          cur.implicitRepeatStart = "the start of part \(name)"
+        }
         definedParts.append(name)
         if definedPartLocations[name] == nil { definedPartLocations[name] = f.location }
       }

@@ -36,12 +36,15 @@ public struct PerformanceOptions: Hashable, Sendable {
   /// Expand trills (`T`, `!trill!`) and rolls (`~`, `!roll!`) into notes the way abc2midi does (§12.5); `false`
   /// plays the plain note.
   public var ornaments: Bool
+  /// Drop grace notes that take as long as what sounds of their note (a staccato note), as abc2midi does ("Grace
+  /// sequence exceeds host note"); by default the graces play and the note sounds for what is left of its time.
+  public var abc2midiGraces: Bool
 
   public init(
     transpose: Int = 0, programOverride: Int? = nil, accompaniment: Bool = true, ppq: Int = 480, format: Int? = nil,
     abc2midiChords: Bool = false, defaultTempo: Int = 120, honourRhythmField: Bool = false,
     chordAttack: NoteLength = .zero, accentVelocityBoost: Int = 20, abc2midiRepeats: Bool = false,
-    ornaments: Bool = true
+    ornaments: Bool = true, abc2midiGraces: Bool = false
   ) {
     self.transpose = transpose
     self.programOverride = programOverride
@@ -55,6 +58,7 @@ public struct PerformanceOptions: Hashable, Sendable {
     self.accentVelocityBoost = accentVelocityBoost
     self.abc2midiRepeats = abc2midiRepeats
     self.ornaments = ornaments
+    self.abc2midiGraces = abc2midiGraces
   }
 
   /// The settings under which studio reproduces abc2midi 4.84 note for note (used by the differential tests):
@@ -63,6 +67,6 @@ public struct PerformanceOptions: Hashable, Sendable {
   public static var abc2midiCompatible: PerformanceOptions {
     PerformanceOptions(
       abc2midiChords: true, honourRhythmField: true, chordAttack: NoteLength(1, 192), accentVelocityBoost: 0,
-      abc2midiRepeats: true)
+      abc2midiRepeats: true, abc2midiGraces: true)
   }
 }

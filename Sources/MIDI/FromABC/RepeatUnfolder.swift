@@ -89,11 +89,10 @@ struct RepeatUnfolder {
         out.append(.control(c))
         i += 1
       case .part(let label, _):
+        // Without a `P:` play order a body `P:` is a label only (P-06): it starts no repeat section, so an end repeat
+        // after it with no `|:` still goes back to the previous `:|`, `||` or the tune start (abc2midi does too).
         out.append(.part(label))
         i += 1
-        repPoint = i
-        expectRepeat = false
-        out.append(.sectionStart(id: i))
       case .bar(let b):
         out.append(.bar(b))
         if b.endRepeats > 0 {
@@ -149,6 +148,9 @@ struct RepeatUnfolder {
     // Collect the endings: (mark, content range, terminating repeat bar if it belongs to the ending).
     var endings: [(mark: EndingMark, content: Range<Int>, closingBar: BarMark?)] = []
     var j = first
+    /// Where the current ending's items start: after its mark, or at the field changes (`M:`, `K:` lines) written
+    /// between the previous ending's `:|` and this ending's mark, which belong to this ending's pass.
+    var contentStart = first + 1
     var resume = items.endIndex
     while j < items.endIndex, case .ending(let mark) = items[j] {
       var k = j + 1
@@ -173,21 +175,31 @@ struct RepeatUnfolder {
           k += 1
         }
       }
-      // The group goes on only when another ending follows directly.
-      if next < items.endIndex, case .ending = items[next] {
-        endings.append((mark, j + 1..<k, closing))
-        j = next
+      // The group goes on only when another ending follows directly (after field changes, if any: `:|` ⏎ `M:3/4` ⏎
+      // `[2 …`).
+      var n = next
+      if closing != nil {
+        while n < items.endIndex, case .control = items[n] { n += 1 }
+      }
+      if n < items.endIndex, case .ending = items[n] {
+        endings.append((mark, contentStart..<k, closing))
+        contentStart = n > next ? next : n + 1
+        j = n
         continue
       }
       // The last ending: when it spans several bars and then meets `:|`, that end repeat belongs to the next section
-      // (the session pattern `|2 ...| B part ...:|`, whose B part has no `|:`); the ending is its first bar.
-      if closing != nil,
-        let firstBar = items[(j + 1)..<k].firstIndex(where: { if case .bar = $0 { return true } else { return false } })
+      // (the session pattern `|2 ...| B part ...:|`, whose B part has no `|:`); the ending is its first bar. Only for
+      // first and second endings: after `|1-3 … :|4 c | d :|` the fourth ending runs to its `:|` (E-03).
+      let twoPasses = mark.maxPass <= 2 && endings.allSatisfy { $0.mark.maxPass <= 2 }
+      if closing != nil, twoPasses,
+        let firstBar = items[contentStart..<k].firstIndex(where: {
+          if case .bar = $0 { return true } else { return false }
+        })
       {
-        endings.append((mark, j + 1..<firstBar + 1, nil))
+        endings.append((mark, contentStart..<firstBar + 1, nil))
         resume = firstBar + 1
       } else {
-        endings.append((mark, j + 1..<k, closing))
+        endings.append((mark, contentStart..<k, closing))
         resume = next
       }
       break

@@ -3,10 +3,23 @@ import ABCParser
 extension ScriptBuilder {
   /// Reads body elements in source order (macro uses are read through their expansion).
   mutating func readBody(_ elements: inout ArraySlice<BodyElement>) {
+    var afterBar = false
     while let element = elements.popFirst() {
+      defer {
+        switch element {
+        case .barLine: afterBar = true
+        case .space, .comment, .lineBreak, .continuation: break
+        default: afterBar = false
+        }
+      }
       switch element {
+      case .stray(let s) where s.text == "-" && afterBar:
+        // `c2|-c2`: a tie written after the bar line (illegal in 2.1, reported by the parser); abc2midi ties, and the
+        // intent is clear.
+        tieLastSound()
       case .note(let n): note(n)
-      case .chord(let c): chord(c)
+      case .chord(let c):
+        if !c.isClosed, let joined = Self.joinWrappedChord(c, rest: &elements) { chord(joined) } else { chord(c) }
       case .rest(let r): rest(r)
       case .multiMeasureRest(let m): multiMeasureRest(m)
       case .spacer: voices[current].pendingDecorations.removeAll()
@@ -30,6 +43,47 @@ extension ScriptBuilder {
         break
       }
     }
+  }
+
+  /// A chord hard-wrapped across two lines (`[C` ⏎ `E]2`; the parser reports it and leaves the `]` with its length
+  /// and tie as a stray at the start of the next line): the whole chord, with the elements up to that `]` consumed;
+  /// `nil` when the open chord is not followed, after a line break, by notes and such a `]`.
+  static func joinWrappedChord(_ c: Chord, rest elements: inout ArraySlice<BodyElement>) -> Chord? {
+    var k = elements.startIndex
+    var sawLineBreak = false
+    var notes: [BodyElement] = []
+    while k < elements.endIndex {
+      switch elements[k] {
+      case .lineBreak: sawLineBreak = true
+      case .space, .comment: break
+      case .note(let n) where sawLineBreak: notes.append(.note(n))
+      case .stray(let s) where sawLineBreak && !notes.isEmpty && s.text.hasPrefix("]"):
+        var text = Substring(s.text.dropFirst())
+        var joined = c
+        if text.hasSuffix("-") {
+          text = text.dropLast()
+          joined.tie = Tie(range: s.range)
+        }
+        joined.elements += notes
+        joined.length = writtenLength(text)
+        joined.lengthText = String(text)
+        joined.isClosed = true
+        elements = elements[(k + 1)...]
+        return joined
+      default: return nil
+      }
+      k += 1
+    }
+    return nil
+  }
+
+  /// A written length multiplier (`2`, `/`, `//`, `3/2`, `/4`); 1 when empty or unreadable.
+  static func writtenLength(_ text: Substring) -> NoteLength {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    let numerator = parts.first.flatMap { Int($0) } ?? 1
+    var denominator = 1
+    for part in parts.dropFirst() { denominator *= Int(part) ?? 2 }
+    return NoteLength(exactly: max(1, min(numerator, 1 << 20)), max(1, min(denominator, 1 << 20))) ?? .one
   }
 
   // MARK: - Fields and directives

@@ -36,7 +36,9 @@ extension ScriptBuilder {
       stolen = host.advance * f
       graceFactor = stolen / total
     }
-    guard stolen < host.advance else {
+    // abc2midi also drops the graces when they are as long as what sounds of the host (a staccato note).
+    let sounding = host.tones.map(\.duration).min() ?? host.advance
+    guard stolen < host.advance, !options.abc2midiGraces || stolen < sounding else {
       warnings.append(
         PerformanceWarning(
           .graceNotes, "grace notes are longer than the note they lean on; dropped", at: group.location))
@@ -50,7 +52,11 @@ extension ScriptBuilder {
       voices[v].script.items[i] = .sound(g)
     }
     host.advance -= stolen
-    for t in host.tones.indices { host.tones[t].duration = max(.zero, host.tones[t].duration - stolen) }
+    for t in host.tones.indices {
+      // A host that sounds for less than the graces take (`{c}.B/`) still sounds, for what is left of its time.
+      let d = host.tones[t].duration
+      host.tones[t].duration = d > stolen ? d - stolen : min(d, host.advance)
+    }
     voices[v].script.items[group.host] = .sound(host)
     return nil
   }

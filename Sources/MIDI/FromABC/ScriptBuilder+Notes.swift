@@ -49,13 +49,15 @@ extension ScriptBuilder {
         trills[current].append(TrillRecord(index: index, upperPitch: upPitch, upperStep: upStep))
       }
     }
+    // Hornpipe swing leaves a pair written with `>` or `<` alone (abc2midi: `B>B` plays 2:1, bar time kept).
+    let writtenBroken = voices[current].pendingBroken != nil
     finishGroup(start..<voices[current].script.items.count, base: length)
     if let first = (start..<voices[current].script.items.count).first(where: { i in
       if case .sound(let s) = voices[current].script.items[i] { return !s.isGrace } else { return false }
     }) {
       voices[current].addLyricTarget(first)
     }
-    if hornpipePair { applyHornpipeSwing() }
+    if hornpipePair && !writtenBroken { applyHornpipeSwing() }
   }
 
   mutating func chord(_ c: Chord) {

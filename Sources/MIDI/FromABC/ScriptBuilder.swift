@@ -217,7 +217,9 @@ struct ScriptBuilder {
 
   /// `K:`/`V:` clef parameters of the current voice: `octave=`, clef `±8` (sounding shift) and `transpose=`.
   mutating func applyVoiceParameters(_ clef: ClefParameters) {
-    if clef.octave != nil || clef.octaveShift != 0 {
+    // A clef named without +8/-8 (`[K:clef=treble]`) ends the octave shift of an earlier body clef (K-09), as in
+    // abc2midi; the header clef's shift stays.
+    if clef.octave != nil || clef.octaveShift != 0 || clef.clef != nil {
       voices[current].octaveShift = headerOctaveShift + clef.octaveShift + (clef.octave ?? 0)
     }
     if let t = clef.transpose { voices[current].append(.control(.voiceTranspose(t))) }

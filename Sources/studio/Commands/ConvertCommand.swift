@@ -1,3 +1,4 @@
+import ABCParser
 import ArgumentParser
 import Foundation
 import MIDI
@@ -29,6 +30,11 @@ struct ConvertCommand: ParsableCommand {
         studio convert irish.abc --index 140 -o tune.mid --transpose -2
         studio convert nottingham/jigs.abc --out-dir midi/ --format 1 --ppq 960
         studio convert nottingham/*.abc --out-dir midi/
+
+      --explain prints, for each tune (or the one --tune/--index picks), the order in which studio plays its \
+      written bars once repeats, variant endings and parts are unfolded: bar numbers count the written bars of \
+      each voice from 1 (a pickup is bar 1), [n marks where an ending starts, P:X a part, ↺ a jump back for a \
+      repeat. With --abc2midi it shows abc2midi's order. Without -o or --out-dir nothing is written.
 
       Exit status: 0 success, 1 when a tune has no music to convert, 2 on usage or I/O errors.
       """)
@@ -69,6 +75,9 @@ struct ConvertCommand: ParsableCommand {
   @Flag(help: "Play as abc2midi 4.84 does: its repeats, chord attack and chord lengths, R:hornpipe swing, no accents.")
   var abc2midi = false
 
+  @Flag(help: "Print the play order of bars, endings and parts that studio unfolds (see below).")
+  var explain = false
+
   func validate() throws {
     guard !inputs.isEmpty else { throw ValidationError("give the ABC file to convert") }
     if output != nil && inputs.count > 1 {
@@ -78,12 +87,12 @@ struct ConvertCommand: ParsableCommand {
     if let twice = stems.first(where: { s in stems.filter { $0 == s }.count > 1 }) {
       throw ValidationError("two inputs are named \(twice).abc; their tunes would get the same output names")
     }
-    if output == nil && outputDirectory == nil {
+    if output == nil && outputDirectory == nil && !explain {
       throw ValidationError("give an output: -o OUT.mid for one tune, or --out-dir DIR for one file per tune")
     }
     if output != nil && outputDirectory != nil { throw ValidationError("give -o or --out-dir, not both") }
     if tune != nil && index != nil { throw ValidationError("give --tune or --index, not both") }
-    if outputDirectory != nil && (tune != nil || index != nil) {
+    if outputDirectory != nil && (tune != nil || index != nil) && !explain {
       throw ValidationError("--tune and --index pick one tune for -o; --out-dir converts every tune")
     }
     if let format, format != 0 && format != 1 { throw ValidationError("--format must be 0 or 1") }
@@ -101,6 +110,9 @@ struct ConvertCommand: ParsableCommand {
     options.accompaniment = !noAccompaniment
     options.ppq = ppq
     options.format = format
+    if explain {
+      for input in inputs { try explainPlayOrder(try Self.read(input), input: input, options: options) }
+    }
     if let output, let input = inputs.first {
       try convertOne(try Self.read(input), input: input, to: output, options: options)
     } else if let outputDirectory {
@@ -155,6 +167,36 @@ struct ConvertCommand: ParsableCommand {
     for line in converted.messages(path: input) { printError(line) }
     try MIDIOutput.write(converted.sequence, to: path)
     print("wrote \(path): \(Self.describe(converted))")
+  }
+
+  // MARK: - Play order
+
+  /// Prints the play order of the selected tunes of one file (`--explain`).
+  private func explainPlayOrder(_ bytes: [UInt8], input: String, options: PerformanceOptions) throws {
+    let tunes = ABCParser().parse(bytes: bytes).tunes
+    let selected: [ABCTune]
+    if let tune {
+      selected = Array(tunes.filter { $0.referenceNumber == tune }.prefix(1))
+    } else if let index {
+      selected = index <= tunes.count ? [tunes[index - 1]] : []
+    } else {
+      selected = tunes
+    }
+    guard !selected.isEmpty else {
+      let what = tune.map { "no tune X:\($0)" } ?? index.map { "no tune number \($0)" } ?? "no tune"
+      throw StudioFailure("\(input): \(what) (a tune begins with an X: line)", exitCode: 1)
+    }
+    let mode = abc2midi ? "abc2midi 4.84's order (--abc2midi)" : "ABC 2.1 order"
+    for t in selected {
+      let x = t.referenceNumber.map { "X:\($0)" } ?? "tune \(t.index + 1)"
+      print("\(input): \(x)\(t.title.map { " \"\($0)\"" } ?? ""), play order (\(mode)):")
+      let orders = ABCPerformer(options: options).playOrder(t)
+      if orders.allSatisfy({ $0.steps.isEmpty }) { print("  no music") }
+      for order in orders where !order.steps.isEmpty {
+        let voice = orders.count > 1 ? "voice \(order.voice): " : ""
+        print("  \(voice)\(order.summary)  (\(order.barsPlayed) bars played)")
+      }
+    }
   }
 
   // MARK: - Every tune

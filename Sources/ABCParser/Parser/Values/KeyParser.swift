@@ -31,19 +31,43 @@ enum KeyParser {
         rest = rest.dropFirst()
       }
       var modeText = String(rest)
+      // `K:C^f^c^a`, `K:Bb^f`: accidentals written without spaces (abcMIDI's and abcjs's examples; abc2midi reads
+      // them): accepted with a warning.
+      var glued: [KeyAccidental] = []
+      if let a = modeText.firstIndex(where: { $0 == "^" || $0 == "_" || $0 == "=" }),
+        let list = keyAccidentalList(String(modeText[a...]))
+      {
+        glued = list
+        modeText = String(modeText[..<a])
+        var spaced = ""
+        var previous: Character? = nil
+        for ch in first {
+          if ch == "^" || ch == "_" || ch == "=", previous?.isLetter == true { spaced.append(" ") }
+          spaced.append(ch)
+          previous = ch
+        }
+        state.report(
+          .unknownKeyParameter, at: loc, length: s.utf8.count,
+          "K:\(s): key accidentals should be separated by spaces; read as K:\(spaced)",
+          hint: "write spaces between the key and each accidental")
+      }
       idx = 1
       if modeText.isEmpty, tokens.count > 1, mode(of: tokens[1].text) != nil {
         modeText = tokens[1].text
         idx = 2
       }
-      guard let mode = modeText.isEmpty ? Mode.ionian : mode(of: modeText) else {
+      var parsedMode = modeText.isEmpty ? Mode.ionian : mode(of: modeText)
+      if parsedMode == nil {
+        // abc2midi reports the unknown mode and plays the tonic's major key; so does studio, with an error.
+        let tonic = String(first.prefix(first.count - rest.count))
         state.report(
           .invalidKey, at: loc, length: s.utf8.count,
-          "K:\(s): expected a tonic A-G (#/b), then a mode such as m, dor, mix, or none/HP/Hp",
-          hint: "write e.g. K:G, K:Ador, K:F# minor")
-        return .invalid
+          "K:\(s): unknown mode \"\(modeText)\"; playing \(tonic) major",
+          hint: "modes are m, min, maj, dor, mix, phr, lyd, loc, aeo, ion (e.g. K:Ador, K:F# minor)")
+        parsedMode = .ionian
       }
-      key.root = .tonic(PitchClass(letter, accidental), mode)
+      key.root = .tonic(PitchClass(letter, accidental), parsedMode ?? .ionian)
+      key.accidentals += glued
       if let f = key.fifths, f > 7 || f < -7 {
         state.report(
           .keyOutOfRange, at: loc, length: s.utf8.count,
@@ -78,6 +102,21 @@ enum KeyParser {
       }
     }
     return .key(key)
+  }
+
+  /// `^f^c^a` → key accidentals, `nil` unless the whole text is a run of them.
+  static func keyAccidentalList(_ t: String) -> [KeyAccidental]? {
+    var result: [KeyAccidental] = []
+    var current = ""
+    for ch in t {
+      current.append(ch)
+      if ch.isLetter {
+        guard let a = keyAccidental(current) else { return nil }
+        result.append(a)
+        current = ""
+      }
+    }
+    return current.isEmpty && !result.isEmpty ? result : nil
   }
 
   /// `^f`, `__b`, `=c` → key accidental.
