@@ -23,7 +23,8 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: ReportFormat = .text
 
     func run() throws {
-      let stats = CorpusStatistics(corpus: try TuneCorpus.load(paths: paths))
+      _ = try global.loadConfig()
+      let stats = CorpusStatistics(corpus: try TuneCorpus.loadForCLI(paths: paths))
       print(format == .json ? try GenerationJSON.pretty(stats) : stats.text(limit: global.verbose ? 1000 : 12))
     }
   }
@@ -94,7 +95,9 @@ struct CorpusCommand: ParsableCommand {
     }
 
     func run() throws {
-      let sources = try paths.map { try TuneCorpus.load(paths: [$0]).tunes }
+      _ = try global.loadConfig()
+      try AtomicWriter.checkOutput(output, inputs: paths)
+      let sources = try paths.map { try TuneCorpus.loadForCLI(paths: [$0]).tunes }
       let weights = try weights.map(Self.parseWeights) ?? paths.map { _ in 1 }
       let merged = CorpusTools.merge(
         sources, weights: weights, dedupe: dedupe, renumber: renumber, shuffle: shuffle, seed: seed)
@@ -142,7 +145,8 @@ struct CorpusCommand: ParsableCommand {
     }
 
     func run() throws {
-      let corpus = try TuneCorpus.load(paths: [path])
+      _ = try global.loadConfig()
+      let corpus = try TuneCorpus.loadForCLI(paths: [path])
       let split = DatasetSplit.split(
         corpus.tunes, validationFraction: val, seed: seed, method: method == .random ? .seededRandom : .everyTenth)
       let url = URL(fileURLWithPath: path)
@@ -170,8 +174,14 @@ struct CorpusCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output .abc file.", valueName: "path")) var output: String
 
     func run() throws {
-      _ = try TuneCorpus.load(paths: [path])  // existence, UTF-8 and "has tunes", with clear messages
-      guard let data = FileManager.default.contents(atPath: path) else { throw StudioFailure("cannot read \(path)") }
+      _ = try global.loadConfig()
+      try AtomicWriter.checkOutput(output, inputs: [path])
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw StudioFailure("cannot read \(path): it is a directory; corpus clean takes one .abc file")
+      }
+      _ = try TuneCorpus.loadForCLI(paths: [path])  // existence, UTF-8 and "has tunes", with clear messages
+      let data = try InputFile.read(path)
       let result = CorpusTools.clean(text: String(decoding: data, as: UTF8.self), path: path)
       for dropped in result.dropped {
         let name = [dropped.referenceNumber.map { "X:\($0)" }, dropped.title.map { "\"\($0)\"" }]
