@@ -152,7 +152,8 @@ struct RenderCommand: ParsableCommand {
     }
     if session.failed > 0 {
       throw StudioFailure(
-        "\(session.failed) of \(session.inputCount) inputs could not be rendered (see above)", exitCode: 1)
+        "\(session.failed) input\(session.failed == 1 ? "" : "s") or tune\(session.failed == 1 ? "" : "s") could not be "
+          + "rendered (see above)", exitCode: 1)
     }
   }
 

@@ -65,12 +65,13 @@ enum AtomicWriter {
           "cannot write \(path): it is not a regular file, a character device or a FIFO; refusing to replace it")
       }
     }
-    guard errno == ENOENT else { throw StudioFailure("cannot write \(path): \(InputFile.reason(errno))") }
+    guard errno == ENOENT || errno == ENOTDIR else {
+      throw StudioFailure("cannot write \(path): \(InputFile.reason(errno))")
+    }
     if path.hasSuffix("/") { throw StudioFailure("cannot write \(path): a file name is needed, not a directory") }
     // The nearest existing ancestor must be a directory (missing directories are created when writing).
-    var directory = (resolved as NSString).deletingLastPathComponent
+    var directory = parent(of: resolved)
     while true {
-      if directory.isEmpty { directory = "." }
       if lstat(directory, &info) == 0 || stat(directory, &info) == 0 {
         if (info.st_mode & S_IFMT) == S_IFLNK, stat(directory, &info) != 0 {
           throw StudioFailure("cannot write \(path): \(directory) is a dangling symbolic link")
@@ -83,11 +84,22 @@ enum AtomicWriter {
         }
         return .file(path: resolved)
       }
-      guard errno == ENOENT, directory != "/", directory != "." else {
+      guard errno == ENOENT || errno == ENOTDIR, directory != "/", directory != "." else {
         throw StudioFailure("cannot write \(path): \(directory): \(InputFile.reason(errno))")
       }
-      directory = (directory as NSString).deletingLastPathComponent
+      directory = parent(of: directory)
     }
+  }
+
+  /// The directory part of a path: `.` for a bare name, `/` for a name in the root; trailing slashes ignored.
+  static func parent(of path: String) -> String {
+    var trimmed = Substring(path)
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+    if slash == trimmed.startIndex { return "/" }
+    var head = trimmed[..<slash]
+    while head.count > 1 && head.hasSuffix("/") { head = head.dropLast() }
+    return String(head)
   }
 
   /// Checks an output directory (for `--out-dir`): a directory or nothing (created later); its nearest existing
@@ -104,7 +116,7 @@ enum AtomicWriter {
       }
       return
     }
-    try checkOutput((path as NSString).appendingPathComponent("x"))
+    try checkOutput((path.hasSuffix("/") ? path : path + "/") + "x")
   }
 
   /// `path` with symbolic links of its last component followed (up to 40 levels), the way `open` would; a dangling
@@ -116,9 +128,7 @@ enum AtomicWriter {
       let n = readlink(current, &buffer, buffer.count - 1)
       guard n > 0 else { return current }
       let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      current =
-        target.hasPrefix("/") ? target : ((current as NSString).deletingLastPathComponent as NSString)
-        .appendingPathComponent(target)
+      current = target.hasPrefix("/") ? target : parent(of: current) + "/" + target
     }
     return current
   }

@@ -26,16 +26,16 @@ enum TemporaryFiles {
     for file in files { unlink(file) }
     let pid = "\(getpid())"
     for output in outputs {
-      let directory = (output as NSString).deletingLastPathComponent
-      let prefix = "." + (output as NSString).lastPathComponent + "."
-      let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+      let directory = AtomicWriter.parent(of: output)
+      let prefix = "." + (output.split(separator: "/").last.map(String.init) ?? output) + "."
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
       for name in names where name.hasPrefix(prefix) && name.hasSuffix("tmp") {
         // `.NAME.PID.tmp`, `.NAME.PID-N.render.tmp`, `.NAME.PID.RANDOM.tmp`: only this process's files.
         let rest = name.dropFirst(prefix.count)
         guard rest.hasPrefix(pid), let next = rest.dropFirst(pid.count).first, next == "." || next == "-" else {
           continue
         }
-        unlink((directory.isEmpty ? "" : directory + "/") + name)
+        unlink(directory + "/" + name)
       }
     }
   }
