@@ -56,6 +56,9 @@ extension DiagnosticID {
     "abc.music.reserved-character", code: "ABC015", severity: .warning, strictError: true)
   public static let invalidLength = DiagnosticID("abc.length.invalid", code: "ABC016", severity: .error)
   public static let unusualLength = DiagnosticID("abc.length.unusual", code: "ABC017", severity: .warning)
+  /// A note or rest longer than `TuneChecker.absurdLength` (32 whole notes): almost certainly a typo (`A99999999`),
+  /// and it would play for hours.
+  public static let absurdLength = DiagnosticID("abc.length.absurd", code: "ABC017", severity: .error)
   public static let barOverfull = DiagnosticID("abc.bar.overfull", code: "ABC018", severity: .warning)
   public static let barUnderfull = DiagnosticID("abc.bar.underfull", code: "ABC018", severity: .warning)
   public static let repeatMissingStart = DiagnosticID("abc.repeat.missing-start", code: "ABC019", severity: .warning)
@@ -116,7 +119,7 @@ extension DiagnosticID {
     noTune, missingReferenceNumber, badReferenceNumber, duplicateReferenceNumber, missingTitle, missingKey, invalidKey,
     keyOutOfRange,
     unknownKeyParameter, invalidMeter, invalidUnitLength, unusualUnitLength, invalidTempo, unknownField,
-    misplacedField, fieldInMusic, strayCharacter, reservedCharacter, invalidLength, unusualLength, barOverfull,
+    misplacedField, fieldInMusic, strayCharacter, reservedCharacter, invalidLength, unusualLength, absurdLength, barOverfull,
     barUnderfull, repeatMissingStart, repeatUnclosed, repeatDuplicateStart, endingMisplaced, slurUnclosed,
     slurUnmatched, chordUnclosed, chordUnmatched, chordEmpty, tupletIncomplete, tupletInvalid, graceUnclosed,
     graceWithoutNote, tieDifferentPitch, tieDangling, brokenRhythmMisuse, unknownDecoration, unknownChordSymbol,

@@ -1,3 +1,4 @@
+import ABCParser
 import ArgumentParser
 import Foundation
 import MIDI
@@ -148,13 +149,14 @@ struct ConvertCommand: ParsableCommand {
       }
     }
     for line in converted.messages(path: input) { printError(line) }
-    let bytes: [UInt8]
+    let encoded: [UInt8]
     do {
-      bytes = try MIDIOutput.encode(converted.sequence, for: path)
+      encoded = try MIDIOutput.encode(converted.sequence, for: path)
     } catch {
+      for line in Self.absurdLengths(in: bytes, ordinal: converted.info.ordinal, path: input) { printError(line) }
       throw StudioFailure("\(input): \(Self.describe(converted.info)): \(error.message)", exitCode: 1)
     }
-    try MIDIOutput.write(bytes, to: path)
+    try MIDIOutput.write(encoded, to: path)
     print("wrote \(path): \(Self.describe(converted))")
   }
 
@@ -211,6 +213,7 @@ struct ConvertCommand: ParsableCommand {
           case .failure(let error)?:
             // A tune that cannot be encoded fails on its own; the next tunes are still written.
             failed += 1
+            for line in Self.absurdLengths(in: file.bytes, ordinal: tune.info.ordinal, path: path) { printError(line) }
             printError("\(path): \(Self.describe(tune.info)): \((error as? StudioFailure)?.message ?? "\(error)"); not written")
           case nil:
             skipped += 1
@@ -265,6 +268,18 @@ struct ConvertCommand: ParsableCommand {
   static func stem(_ path: String) -> String {
     let name = (path as NSString).lastPathComponent
     return name.lowercased().hasSuffix(".abc") ? String(name.dropLast(4)) : name
+  }
+
+  /// The `abc.length.absurd` diagnostics of the tune at `ordinal` (compiler-style lines with the source position):
+  /// the usual cause when a tune's MIDI cannot be encoded (a gap longer than an SMF delta time holds).
+  static func absurdLengths(in bytes: [UInt8], ordinal: Int, path: String) -> [String] {
+    let file = ABCParser().parse(bytes: bytes)
+    guard file.tunes.indices.contains(ordinal) else { return [] }
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    return ABCValidator().validate(file.tunes[ordinal]).filter { $0.id == .absurdLength }.map { d in
+      let line = d.location.line - 1
+      return DiagnosticFormatter.text(d, file: path, line: lines.indices.contains(line) ? String(lines[line]) : nil)
+    }
   }
 
   /// `X:3 "The Kesh"` (or `tune 4` without an X: number).
