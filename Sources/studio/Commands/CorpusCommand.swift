@@ -67,7 +67,7 @@ struct CorpusCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Corpora to merge (files or directories), in order.", valueName: "path"))
     var paths: [String]
     @Option(name: .shortAndLong, help: ArgumentHelp("Output .abc file.", valueName: "path")) var output: String
-    @Option(help: ArgumentHelp("Weight per corpus, comma-separated (default: 1 each).", valueName: "w1,w2,…"))
+    @Option(help: ArgumentHelp("Weight per corpus, 0…1000, comma-separated (default: 1 each).", valueName: "w1,w2,…"))
     var weights: String?
     @Flag(help: "Drop tunes that repeat an earlier tune (X: line and spacing ignored).") var dedupe = false
     @Flag(help: "Renumber X: fields 1, 2, 3, … in output order.") var renumber = false
@@ -87,8 +87,9 @@ struct CorpusCommand: ParsableCommand {
     static func parseWeights(_ text: String) throws -> [Double] {
       try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
         let trimmed = part.trimmingCharacters(in: .whitespaces)
-        guard let value = Double(trimmed), value.isFinite, value >= 0 else {
-          throw ValidationError("--weights: '\(trimmed)' is not a number ≥ 0 (example: --weights 2,1)")
+        guard let value = Double(trimmed), Limits.weight.contains(value) else {
+          throw ValidationError(
+            "--weights: '\(trimmed)' is not a number between 0 and \(Int(Limits.weight.upperBound)) (example: --weights 2,1)")
         }
         return value
       }
@@ -99,6 +100,15 @@ struct CorpusCommand: ParsableCommand {
       try AtomicWriter.checkOutput(output, inputs: paths)
       let sources = try paths.map { try TuneCorpus.loadForCLI(paths: [$0]).tunes }
       let weights = try weights.map(Self.parseWeights) ?? paths.map { _ in 1 }
+      // The size is known before anything is copied: refuse a merge that would write more than the limit.
+      let estimated = zip(sources, weights).reduce(0.0) { total, pair in
+        total + pair.1 * Double(pair.0.reduce(0) { $0 + $1.utf8.count + 2 })
+      }
+      guard estimated <= Double(Limits.mergedBytes) else {
+        throw StudioFailure(
+          "the weights would make \(output) about \(String(format: "%.1f", estimated / 1_073_741_824)) GiB; "
+            + "the limit is \(Limits.mergedBytes >> 30) GiB (lower --weights)")
+      }
       let merged = CorpusTools.merge(
         sources, weights: weights, dedupe: dedupe, renumber: renumber, shuffle: shuffle, seed: seed)
       guard !merged.tunes.isEmpty else { throw StudioFailure("the weights leave no tunes to write") }

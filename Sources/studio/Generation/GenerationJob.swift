@@ -79,6 +79,7 @@ struct GenerationJob {
         sampleRate: config.render.sampleRate, gain: config.render.gain, reverb: config.render.reverb,
         chorus: config.render.chorus),
       sampleFormat: SampleFormat(rawValue: config.render.bits))
+    writer.limit = RenderLimit(maxSeconds: config.render.maxSeconds)
     let generator = try TuneGenerator(model: model, settings: settings)
 
     let bar = ProgressBar(total: settings.count, label: "generate")
@@ -111,10 +112,11 @@ struct GenerationJob {
     }
     if command.format == .json { printError(report) } else { print(report) }
     guard failures.isEmpty else {
-      let lines = failures.map { failure in
+      var lines = failures.map { failure in
         "tune \(failure.number): no valid tune in \(failure.attempts) attempts; last sample: "
           + failure.lastReasons.prefix(3).joined(separator: "; ")
       }
+      if summary.failed > failures.count { lines.append("… and \(summary.failed - failures.count) more tunes") }
       throw StudioFailure(
         lines.joined(separator: "\n") + "\n(try a lower --temperature, a smaller --top-p or a larger --max-attempts)",
         exitCode: 1)

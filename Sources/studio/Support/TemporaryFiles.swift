@@ -11,6 +11,7 @@ enum TemporaryFiles {
   private struct Registry {
     var files: Set<String> = []
     var outputs: Set<String> = []
+    var directories: Set<String> = []
   }
 
   // Process-wide by nature: signal handlers must find what to clean up. Guarded by the mutex.
@@ -19,11 +20,15 @@ enum TemporaryFiles {
   static func track(file: String) { _ = registry.withLock { $0.files.insert(file) } }
   static func untrack(file: String) { _ = registry.withLock { $0.files.remove(file) } }
   static func track(output: String) { _ = registry.withLock { $0.outputs.insert(output) } }
+  /// A scratch directory removed with everything in it.
+  static func track(directory: String) { _ = registry.withLock { $0.directories.insert(directory) } }
+  static func untrack(directory: String) { _ = registry.withLock { $0.directories.remove(directory) } }
 
   /// Removes every registered temporary file that exists.
   static func removeAll() {
-    let (files, outputs) = registry.withLock { ($0.files, $0.outputs) }
+    let (files, outputs, directories) = registry.withLock { ($0.files, $0.outputs, $0.directories) }
     for file in files { unlink(file) }
+    for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
     let pid = "\(getpid())"
     for output in outputs {
       let directory = AtomicWriter.parent(of: output)

@@ -15,8 +15,13 @@ struct StudioConfig {
 
   /// Reads and checks a config file. Unknown sections or keys and wrong types are errors naming the key and file.
   init(contentsOf path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ConfigError(file: path, key: nil, line: nil, column: nil, message: "cannot read the file (missing or unreadable)")
+    let data: [UInt8]
+    do {
+      data = try InputFile.read(path)
+    } catch let failure as StudioFailure {
+      throw ConfigError(
+        file: path, key: nil, line: nil, column: nil,
+        message: failure.message.replacingOccurrences(of: "cannot read \(path): ", with: "cannot read the file: "))
     }
     try self.init(text: String(decoding: data, as: UTF8.self), path: path)
   }
