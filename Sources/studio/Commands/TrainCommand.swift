@@ -225,14 +225,19 @@ private struct TrainingPlan {
         throw StudioFailure("cannot resume \(runDirectory): \(missing); start without --resume or with another --name")
       }
     }
+    try AtomicWriter.checkOutputDirectory(runDirectory)
     try AtomicWriter.checkOutputDirectory(modelDirectory)
+    if !resume && run.hasAnyCheckpointFile {
+      throw StudioFailure("\(runDirectory) already holds a run; pass --resume to continue it or --name to start another")
+    }
+    // The corpus is read before the run directory is made: a bad corpus leaves nothing behind.
+    let data = try loadData()
     do { try run.prepare() } catch { throw StudioFailure(cleaned(error.description)) }
     let lock = try RunLock(directory: runDirectory)
     defer { lock.release() }
     if !resume && run.hasAnyCheckpointFile {
       throw StudioFailure("\(runDirectory) already holds a run; pass --resume to continue it or --name to start another")
     }
-    let data = try loadData()
     let trainer: Trainer
     if resume {
       let saved = try wrap { try run.loadForResume() }
