@@ -72,6 +72,18 @@ public struct TrainingRun: Sendable, Equatable {
     }
   }
 
+  /// Removes the temporary files a killed process left in the directory (`.checkpoint.safetensors.PID.N.tmp`, …).
+  /// Call it only while holding the run's lock: another process's temporary files would be in use.
+  public func removeStaleTemporaryFiles() {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    let prefixes = [checkpointPath, statePath, bestPath, previousCheckpointPath, previousStatePath].map {
+      "." + ($0 as NSString).lastPathComponent + "."
+    }
+    for name in names where name.hasSuffix(".tmp") && prefixes.contains(where: name.hasPrefix) {
+      unlink(directory + "/" + name)
+    }
+  }
+
   /// Saves the latest checkpoint and its sidecar, atomic as a pair (see the type's documentation): the current pair
   /// becomes the previous pair first, then the sidecar and the checkpoint are replaced.
   /// - Throws: `CheckpointError.nonFinite` (nothing written) when a weight is NaN or infinite, `.io`/`.file` on

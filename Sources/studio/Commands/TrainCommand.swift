@@ -227,7 +227,7 @@ private struct TrainingPlan {
     }
     try AtomicWriter.checkOutputDirectory(runDirectory)
     try AtomicWriter.checkOutputDirectory(modelDirectory)
-    if !resume && run.hasAnyCheckpointFile {
+    if !resume && run.hasCheckpoint {
       throw StudioFailure("\(runDirectory) already holds a run; pass --resume to continue it or --name to start another")
     }
     // The corpus is read before the run directory is made: a bad corpus leaves nothing behind.
@@ -235,7 +235,12 @@ private struct TrainingPlan {
     do { try run.prepare() } catch { throw StudioFailure(cleaned(error.description)) }
     let lock = try RunLock(directory: runDirectory)
     defer { lock.release() }
-    if !resume && run.hasAnyCheckpointFile {
+    run.removeStaleTemporaryFiles()
+    for path in [run.checkpointPath, run.statePath, run.bestPath, run.previousCheckpointPath, run.previousStatePath] {
+      TemporaryFiles.track(output: path)
+    }
+    TemporaryFiles.track(output: modelDirectory + "/model.safetensors")
+    if !resume && run.hasCheckpoint {
       throw StudioFailure("\(runDirectory) already holds a run; pass --resume to continue it or --name to start another")
     }
     let trainer: Trainer
@@ -244,7 +249,7 @@ private struct TrainingPlan {
       try checkResumeSettings(saved.checkpoint)
       trainer = try wrap { try Trainer(resuming: saved.checkpoint, state: saved.state, data: data, options: options) }
     } else {
-      if run.hasAnyCheckpointFile {
+      if run.hasCheckpoint {
         throw StudioFailure(
           "\(runDirectory) already holds a run; pass --resume to continue it or --name to start "
             + "another")
