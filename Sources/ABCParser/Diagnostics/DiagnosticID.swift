@@ -111,6 +111,8 @@ extension DiagnosticID {
   public static let nestedRepeat = DiagnosticID("abc.repeat.nested", code: "ABC043", severity: .warning)
   public static let meterChangeMidBar = DiagnosticID("abc.meter.mid-bar-change", code: "ABC043", severity: .warning)
   public static let noBody = DiagnosticID("abc.tune.no-body", code: "ABC044", severity: .info)
+  /// A tune larger than `ParseOptions.maxTuneBytes` (1 MiB): not read, so it cannot exhaust memory.
+  public static let tuneTooLarge = DiagnosticID("abc.tune.too-large", code: "ABC044", severity: .error)
   /// Extension beyond the checklist: a `%%MIDI` directive with malformed arguments.
   public static let invalidMIDIDirective = DiagnosticID("abc.midi.invalid", code: "ABC045", severity: .warning)
 
@@ -126,6 +128,6 @@ extension DiagnosticID {
     unterminatedText, voiceLengthMismatch, invalidVoice, partUndefined, partUnused, invalidParts, lyricsMismatch,
     inlineFieldSyntax, invalidMacro, invalidUserSymbol, pitchOutOfRange, blankLineInTune, continuationBeforeBlank,
     textInHeader, tunesNotSeparated, restInChord, multiMeasureRestWithoutMeter, legacySyntax, invalidEncoding,
-    includeUnsupported, nestedRepeat, meterChangeMidBar, noBody, invalidMIDIDirective,
+    includeUnsupported, nestedRepeat, meterChangeMidBar, noBody, tuneTooLarge, invalidMIDIDirective,
   ]
 }

@@ -144,7 +144,12 @@ struct ConvertCommand: ParsableCommand {
     } catch {
       switch error {
       // Problems found in the input exit 1 (as with --out-dir); an unreadable file exits 2.
-      case .noMusic, .noTunes: throw StudioFailure(error.description, exitCode: 1)
+      case .noMusic(_, let info):
+        for line in Self.diagnostics(in: bytes, ordinal: info.ordinal, path: input, ids: [.tuneTooLarge]) {
+          printError(line)
+        }
+        throw StudioFailure(error.description, exitCode: 1)
+      case .noTunes: throw StudioFailure(error.description, exitCode: 1)
       default: throw StudioFailure(error.description)
       }
     }
@@ -153,7 +158,9 @@ struct ConvertCommand: ParsableCommand {
     do {
       encoded = try MIDIOutput.encode(converted.sequence, for: path)
     } catch {
-      for line in Self.absurdLengths(in: bytes, ordinal: converted.info.ordinal, path: input) { printError(line) }
+      for line in Self.diagnostics(in: bytes, ordinal: converted.info.ordinal, path: input, ids: [.absurdLength]) {
+        printError(line)
+      }
       throw StudioFailure("\(input): \(Self.describe(converted.info)): \(error.message)", exitCode: 1)
     }
     try MIDIOutput.write(encoded, to: path)
@@ -213,7 +220,9 @@ struct ConvertCommand: ParsableCommand {
           case .failure(let error)?:
             // A tune that cannot be encoded fails on its own; the next tunes are still written.
             failed += 1
-            for line in Self.absurdLengths(in: file.bytes, ordinal: tune.info.ordinal, path: path) { printError(line) }
+            for line in Self.diagnostics(in: file.bytes, ordinal: tune.info.ordinal, path: path, ids: [.absurdLength]) {
+              printError(line)
+            }
             printError("\(path): \(Self.describe(tune.info)): \((error as? StudioFailure)?.message ?? "\(error)"); not written")
           case nil:
             skipped += 1
@@ -270,13 +279,14 @@ struct ConvertCommand: ParsableCommand {
     return name.lowercased().hasSuffix(".abc") ? String(name.dropLast(4)) : name
   }
 
-  /// The `abc.length.absurd` diagnostics of the tune at `ordinal` (compiler-style lines with the source position):
-  /// the usual cause when a tune's MIDI cannot be encoded (a gap longer than an SMF delta time holds).
-  static func absurdLengths(in bytes: [UInt8], ordinal: Int, path: String) -> [String] {
+  /// The diagnostics with these ids of the tune at `ordinal` (compiler-style lines with the source position): the
+  /// usual causes when a tune cannot be encoded (`abc.length.absurd`: a gap longer than an SMF delta time holds) or
+  /// has no music (`abc.tune.too-large`).
+  static func diagnostics(in bytes: [UInt8], ordinal: Int, path: String, ids: Set<DiagnosticID>) -> [String] {
     let file = ABCParser().parse(bytes: bytes)
     guard file.tunes.indices.contains(ordinal) else { return [] }
     let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-    return ABCValidator().validate(file.tunes[ordinal]).filter { $0.id == .absurdLength }.map { d in
+    return ABCValidator().validate(file.tunes[ordinal]).filter { ids.contains($0.id) }.map { d in
       let line = d.location.line - 1
       return DiagnosticFormatter.text(d, file: path, line: lines.indices.contains(line) ? String(lines[line]) : nil)
     }
