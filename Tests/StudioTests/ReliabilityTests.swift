@@ -346,3 +346,23 @@ struct ReliabilityTests {
     #expect(scratch.listing() == ["config.yaml", "long.mid"])
   }
 }
+
+/// Issue 13, memory: 2, 12 — a huge tune and a file of many tunes within small memory limits.
+@Suite(.enabled(if: MIDICLITests.built, "needs the studio executable (swift build)"))
+struct ReliabilityMemoryTests {
+  typealias CLI = ReliabilityCLI
+
+  /// A 3 MB single line of notes (the issue's 10 MB line took 2–5 GB): refused as a too-large tune within 500 MB
+  /// of address space, by validate, convert and corpus clean.
+  @Test(arguments: [
+    ["validate", "huge.abc"], ["convert", "huge.abc", "-o", "huge.mid"], ["corpus", "clean", "huge.abc", "-o", "c.abc"],
+  ])
+  func aHugeTuneIsRefusedWithinASmallMemoryLimit(arguments: [String]) throws {
+    let scratch = try CLI.Scratch()
+    try scratch.write("X:1\nT:Huge\nM:4/4\nL:1/8\nK:C\n" + String(repeating: "ABcd|", count: 600_000) + "\n", to: "huge.abc")
+    let run = try CLI.run(arguments, in: scratch, timeout: 120, memoryLimitMB: 500)
+    #expect(run.status == 1, "\(arguments): \(run.status) \(run.stderr.prefix(500))")
+    #expect(run.output.contains("abc.tune.too-large") || run.output.contains("more than the limit of 1048576 bytes"))
+    #expect(scratch.listing() == ["config.yaml", "huge.abc"])
+  }
+}
