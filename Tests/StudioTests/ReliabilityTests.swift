@@ -366,3 +366,22 @@ struct ReliabilityMemoryTests {
     #expect(scratch.listing() == ["config.yaml", "huge.abc"])
   }
 }
+
+/// Issue 13, 24: NaN weights are found when a model is loaded, and the tensor is named.
+@Suite(.enabled(if: MIDICLITests.built, "needs the studio executable (swift build)"))
+struct ReliabilityWeightsTests {
+  typealias CLI = ReliabilityCLI
+
+  @Test(arguments: [["generate", "--model", "m.safetensors", "--count", "1", "--raw"], ["evaluate", "--model", "m.safetensors"]])
+  func nanWeightsAreRefusedByTensorName(arguments: [String]) throws {
+    let scratch = try CLI.Scratch()
+    let symbols = ["X", ":", "1", "\n", "K", "C", "A", "|"]
+    let checkpoint = try GenerateTestModels.fixedLogits(
+      symbols: symbols, logits: symbols.indices.map { $0 == 2 ? Float.nan : 0 })
+    try checkpoint.write(to: scratch.file("m.safetensors"), dtype: .f32)
+    let run = try CLI.run(arguments, in: scratch)
+    #expect(run.status == 2, "\(run.output)")
+    #expect(run.stderr.contains("tensor fc.bias holds nan at index 2"), "\(run.stderr)")
+    #expect(!run.output.contains("temperature"))
+  }
+}

@@ -54,8 +54,18 @@ struct ReliabilityTrainingTests {
     for round in 1...Self.kills {
       let resumable =
         scratch.exists("runs/k/checkpoint.safetensors") || scratch.exists("runs/k/checkpoint.previous.safetensors")
+      let checkpoint = scratch.file("runs/k/checkpoint.safetensors")
+      let before = (try? FileManager.default.attributesOfItem(atPath: checkpoint)[.modificationDate]) as? Date
       let (process, out, err) = try CLI.start(Self.train("k", steps: steps, resume: resumable), in: scratch)
-      usleep(UInt32.random(in: 20_000...400_000, using: &generator))
+      // Wait until this round has saved once (however slow the machine), then kill at a random moment: with a save
+      // every 2 steps, often inside one.
+      _ = CLI.wait(timeout: 60) {
+        !process.isRunning
+          || ((try? FileManager.default.attributesOfItem(atPath: checkpoint)[.modificationDate]) as? Date).map {
+            before == nil || $0 > before!
+          } ?? false
+      }
+      usleep(UInt32.random(in: 0...150_000, using: &generator))
       kill(process.processIdentifier, SIGKILL)
       let run = CLI.finish(process, out, err, timeout: 60, what: "train round \(round)")
       // Killed, or finished before the kill: never a failure to resume.

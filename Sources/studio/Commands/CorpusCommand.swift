@@ -156,6 +156,7 @@ struct CorpusCommand: ParsableCommand {
 
     func run() throws {
       _ = try global.loadConfig()
+      if let outputDirectory { try AtomicWriter.checkOutputDirectory(outputDirectory) }
       let corpus = try TuneCorpus.loadForCLI(paths: [path])
       let split = DatasetSplit.split(
         corpus.tunes, validationFraction: val, seed: seed, method: method == .random ? .seededRandom : .everyTenth)

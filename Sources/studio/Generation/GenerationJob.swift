@@ -54,6 +54,8 @@ struct GenerationJob {
     let g = config.generation
     let seed = command.seed ?? g.seed.map { UInt64(bitPattern: Int64($0)) } ?? UInt64.random(in: 0...999_999)
     if command.seed == nil && g.seed == nil { printError("seed \(seed) (pass --seed \(seed) to repeat this run)") }
+    // The output directory is checked before the model is loaded and anything is sampled.
+    try AtomicWriter.checkOutputDirectory(command.outputDirectory ?? g.outputDirectory)
     let modelName = command.model ?? g.model
     let modelPath = try ModelLocator.resolve(modelName, modelsDirectory: config.training.modelsDirectory)
     let settings = settings(seed: seed, modelPath: modelPath)
