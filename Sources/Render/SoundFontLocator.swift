@@ -125,9 +125,10 @@ public enum SoundFontLocator {
   }
 
   /// True for an existing regular file (symbolic links followed).
+  /// Whether `path` is a regular file (links followed): a FIFO or device would block or mislead the loader.
   static func isFile(_ path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
   }
 
   /// The names in a directory sorted by name, or nil when it is not a readable directory.

@@ -127,9 +127,16 @@ import Testing
     let dir = try Support.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let model = try GenerateTestModels.save(GenerateTestModels.memorised, in: dir + "/models")
-    let job = EvaluationJob(
-      modelName: model, samples: 2, seed: 1, corpusPaths: [dir + "/absent.abc"], batch: 2, config: StudioConfig())
+    // A configured corpus that is missing gives a note; a missing --corpus is an error (exit status 2, issue 13).
+    var config = StudioConfig()
+    config.data.corpora = [dir + "/absent.abc"]
+    let job = EvaluationJob(modelName: model, samples: 2, seed: 1, corpusPaths: [], batch: 2, config: config)
     let evaluation = try job.run()
+    #expect {
+      try EvaluationJob(
+        modelName: model, samples: 2, seed: 1, corpusPaths: [dir + "/absent.abc"], batch: 2, config: StudioConfig()
+      ).run()
+    } throws: { ($0 as? StudioFailure)?.exitCode == 2 }
     #expect(evaluation.novelty == nil)
     #expect(evaluation.heldOut == nil)
     #expect(

@@ -57,6 +57,9 @@ extension DiagnosticID {
     "abc.music.reserved-character", code: "ABC015", severity: .warning)
   public static let invalidLength = DiagnosticID("abc.length.invalid", code: "ABC016", severity: .error)
   public static let unusualLength = DiagnosticID("abc.length.unusual", code: "ABC017", severity: .warning)
+  /// A note or rest longer than `TuneChecker.absurdLength` (32 whole notes): almost certainly a typo (`A99999999`),
+  /// and it would play for hours.
+  public static let absurdLength = DiagnosticID("abc.length.absurd", code: "ABC017", severity: .error)
   public static let barOverfull = DiagnosticID("abc.bar.overfull", code: "ABC018", severity: .warning)
   public static let barUnderfull = DiagnosticID("abc.bar.underfull", code: "ABC018", severity: .warning)
   public static let repeatMissingStart = DiagnosticID("abc.repeat.missing-start", code: "ABC019", severity: .warning)
@@ -113,6 +116,8 @@ extension DiagnosticID {
   public static let nestedRepeat = DiagnosticID("abc.repeat.nested", code: "ABC043", severity: .warning)
   public static let meterChangeMidBar = DiagnosticID("abc.meter.mid-bar-change", code: "ABC043", severity: .warning)
   public static let noBody = DiagnosticID("abc.tune.no-body", code: "ABC044", severity: .info)
+  /// A tune larger than `ParseOptions.maxTuneBytes` (1 MiB): not read, so it cannot exhaust memory.
+  public static let tuneTooLarge = DiagnosticID("abc.tune.too-large", code: "ABC044", severity: .error)
   /// Extension beyond the checklist: a `%%MIDI` directive with malformed arguments.
   public static let invalidMIDIDirective = DiagnosticID("abc.midi.invalid", code: "ABC045", severity: .warning)
 
@@ -121,7 +126,7 @@ extension DiagnosticID {
     noTune, missingReferenceNumber, badReferenceNumber, duplicateReferenceNumber, missingTitle, missingKey, invalidKey,
     keyOutOfRange,
     unknownKeyParameter, invalidMeter, invalidUnitLength, unusualUnitLength, invalidTempo, unknownField,
-    misplacedField, fieldInMusic, strayCharacter, reservedCharacter, invalidLength, unusualLength, barOverfull,
+    misplacedField, fieldInMusic, strayCharacter, reservedCharacter, invalidLength, unusualLength, absurdLength, barOverfull,
     barUnderfull, repeatMissingStart, repeatUnclosed, repeatDuplicateStart, endingMisplaced, slurUnclosed,
     slurUnmatched, chordUnclosed, chordUnmatched, slurInChord, chordAcrossLines, chordEmpty, tupletIncomplete,
     tupletInvalid, graceUnclosed,
@@ -129,6 +134,6 @@ extension DiagnosticID {
     unterminatedText, voiceLengthMismatch, invalidVoice, partUndefined, partUnused, invalidParts, lyricsMismatch,
     inlineFieldSyntax, invalidMacro, invalidUserSymbol, pitchOutOfRange, blankLineInTune, continuationBeforeBlank,
     textInHeader, tunesNotSeparated, restInChord, multiMeasureRestWithoutMeter, legacySyntax, invalidEncoding,
-    includeUnsupported, nestedRepeat, meterChangeMidBar, noBody, invalidMIDIDirective,
+    includeUnsupported, nestedRepeat, meterChangeMidBar, noBody, tuneTooLarge, invalidMIDIDirective,
   ]
 }

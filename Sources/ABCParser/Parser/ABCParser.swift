@@ -29,6 +29,13 @@ public struct ABCParser: Sendable {
     FileParser(bytes: utf8, options: options).parseFile()
   }
 
+  /// Parses a whole ABC file, handing each tune to `eachTune` as soon as it is parsed instead of keeping it: the
+  /// returned file has everything but the tunes (header, free text, file-level diagnostics). Memory holds one tune
+  /// tree at a time, not the whole file's.
+  public func parse(utf8: UnsafeBufferPointer<UInt8>, eachTune: (ABCTune) -> Void) -> ABCFile {
+    withoutActuallyEscaping(eachTune) { FileParser(bytes: utf8, options: options).parseFile(eachTune: $0) }
+  }
+
   /// Parses the first tune of `text` (or the whole text as a fragment when `options.fragment` is set or the text
   /// has no `X:` line). Returns `nil` when there is no tune.
   public func parseTune(_ text: String) -> ABCTune? {
@@ -89,12 +96,21 @@ public struct ParseOptions: Hashable, Sendable {
   public var blankLinesAfterHeader: BlankLinesAfterHeader
   /// Treat text without `X:` as one tune body (F-19): no `X:`/`T:`/`K:` needed, treble clef, no key, free meter.
   public var fragment: Bool
+  /// The largest tune parsed, in bytes (from its `X:` line to the next empty line); a larger one is kept as its
+  /// `X:` line only, with an `abc.tune.too-large` error, so one absurd tune (a 10 MB line of notes) cannot take
+  /// gigabytes of memory. Default 1 MiB (the largest tunes of the corpora are a few kilobytes); nil: no limit.
+  public var maxTuneBytes: Int?
+
+  /// The default `maxTuneBytes`.
+  public static let defaultMaxTuneBytes = 1 << 20
 
   public init(
-    strict: Bool = false, blankLinesAfterHeader: BlankLinesAfterHeader = .continueIfMusicFollows, fragment: Bool = false
+    strict: Bool = false, blankLinesAfterHeader: BlankLinesAfterHeader = .continueIfMusicFollows, fragment: Bool = false,
+    maxTuneBytes: Int? = ParseOptions.defaultMaxTuneBytes
   ) {
     self.strict = strict
     self.blankLinesAfterHeader = blankLinesAfterHeader
     self.fragment = fragment
+    self.maxTuneBytes = maxTuneBytes
   }
 }

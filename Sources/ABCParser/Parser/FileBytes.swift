@@ -16,11 +16,17 @@ enum FileBytes {
   ///
   /// - Throws: `ReadError` with the `strerror` text.
   static func read(path: String) throws(ReadError) -> [UInt8] {
-    let fd = open(path, O_RDONLY)
+    // O_NONBLOCK: a FIFO must not block the open; only regular files are read.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
     defer { close(fd) }
     var st = stat()
-    if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { throw ReadError(reason: "is a directory") }
+    guard fstat(fd, &st) == 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+    if (st.st_mode & S_IFMT) == S_IFDIR { throw ReadError(reason: "is a directory") }
+    guard (st.st_mode & S_IFMT) == S_IFREG else {
+      throw ReadError(reason: "not a regular file (a FIFO, device or socket)")
+    }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     var out: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {

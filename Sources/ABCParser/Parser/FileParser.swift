@@ -13,7 +13,8 @@ struct FileParser {
     case fileHeader, tuneHeader, body, inline, freeText
   }
 
-  func parseFile() -> ABCFile {
+  /// - Parameter eachTune: when given, each tune goes there as soon as it is parsed and is not kept in the file.
+  func parseFile(eachTune: ((ABCTune) -> Void)? = nil) -> ABCFile {
     var file = ABCFile()
     var strict = options.strict
     var l = 0
@@ -83,8 +84,10 @@ struct FileParser {
         state.tuneIndex = tuneIndex
         state.diagnostics = []
         state.idCounts = [:]
-        let (tune, next) = parseTune(from: l, index: tuneIndex, state: state, inherited: inherited, fragment: false)
-        file.items.append(.tune(tune))
+        let (tune, next) =
+          tooLargeTune(from: l, index: tuneIndex, state: state, inherited: inherited)
+          ?? parseTune(from: l, index: tuneIndex, state: state, inherited: inherited, fragment: false)
+        if let eachTune { eachTune(tune) } else { file.items.append(.tune(tune)) }
         tuneIndex += 1
         l = next
         lastItemWasTune = true
@@ -129,6 +132,31 @@ struct FileParser {
     }
     file.diagnostics = fileState.diagnostics
     return file
+  }
+
+  /// A tune over `options.maxTuneBytes` (measured from its `X:` line to the next empty line or `X:` line): only
+  /// its `X:` line is kept, with an `abc.tune.too-large` error; nil for a tune within the limit.
+  func tooLargeTune(from first: Int, index: Int, state initial: ParseState, inherited: [HeaderElement])
+    -> (ABCTune, Int)?
+  {
+    guard let limit = options.maxTuneBytes else { return nil }
+    let lineCount = src.lines.count
+    var end = first + 1
+    while end < lineCount, !src.isEmpty(end), !src.isReferenceLine(end) { end += 1 }
+    let size = src.lines[end - 1].next - src.lines[first].start
+    guard size > limit else { return nil }
+    var state = initial
+    var tune = ABCTune(index: index, fileHeader: inherited)
+    let x = FieldParser.parseLine(
+      src: src, line: first, letter: UInt8(ascii: "X"), context: .tuneHeader, previous: nil, state: &state)
+    tune.header.append(.field(x))
+    state.report(
+      .tuneTooLarge, at: src.location(line: first, offset: src.lines[first].start), length: 2,
+      "this tune is \(size) bytes, more than the limit of \(limit) bytes (\(limit >> 20) MiB); it is not read",
+      hint: "split it into several tunes, or check for a runaway line")
+    tune.range = range(src.lines[first].start, src.lines[end - 1].next)
+    tune.diagnostics = state.diagnostics
+    return (tune, end)
   }
 
   // MARK: - Helpers

@@ -111,51 +111,82 @@ public struct BatchValidator: Sendable {
     return validate(bytes: bytes, path: path, parallelTunes: parallelTunes)
   }
 
-  /// Validates text already in memory.
+  /// Validates text already in memory, tune by tune: each tune is parsed, validated and dropped before the next
+  /// batch (with `parallelTunes`, batches of up to 64 tunes or 1 MiB are validated concurrently), so memory holds the
+  /// text, the diagnostics and one batch of tune trees, never the whole file's tree.
   public func validate(bytes: [UInt8], path: String, parallelTunes: Bool = false) -> FileValidationReport {
-    let file = ABCParser(options: parseOptions).parse(bytes: bytes)
-    let strict = validatorOptions.strict || ABCValidator.versionIsStrict(file.versionLine)
+    let firstLine = bytes.prefix { $0 != 0x0A && $0 != 0x0D }
+    let strict =
+      validatorOptions.strict || ABCValidator.versionIsStrict(String(decoding: firstLine, as: UTF8.self))
     let validator = ABCValidator(
       options: ABCValidator.Options(strict: strict, checkBarDurations: validatorOptions.checkBarDurations))
-    let tunes = file.tunes.filter { t in
-      switch selection {
-      case .all: return true
-      case .ordinal(let n): return t.index == n - 1
-      case .referenceNumber(let x): return t.referenceNumber == x
-      }
-    }
-    var diagnostics: [Diagnostic]
-    if selection == .all {
-      diagnostics = file.diagnostics.map { validator.adjust($0, strict: strict) }
-      // Duplicate X: numbers come from the whole-file check.
-      diagnostics.append(contentsOf: ABCValidator.duplicateReferenceNumbers(file, strict: strict))
-    } else {
-      diagnostics = file.diagnostics.filter { d in tunes.contains { $0.index == d.tuneIndex } }.map {
-        validator.adjust($0, strict: strict)
-      }
-    }
-    var perTune: [[Diagnostic]] = Array(repeating: [], count: tunes.count)
-    if parallelTunes && tunes.count > 8 {
-      let box = Mutex(perTune)
-      DispatchQueue.concurrentPerform(iterations: tunes.count) { k in
-        let ds = validator.validate(tunes[k], strict: strict)
-        box.withLock { $0[k] = ds }
-      }
-      perTune = box.withLock { $0 }
-    } else {
-      for (k, t) in tunes.enumerated() { perTune[k] = validator.validate(t, strict: strict) }
-    }
+    var diagnostics: [Diagnostic] = []
     var summaries: [TuneSummary] = []
-    for k in tunes.indices { diagnostics.append(contentsOf: perTune[k]) }
-    var withErrors: Set<Int> = []
-    for d in diagnostics where d.severity == .error {
-      if let t = d.tuneIndex { withErrors.insert(t) }
+    var selected: Set<Int> = []
+    var firstByNumber: [Int: Int] = [:]
+    var batch: [ABCTune] = []
+    var batchBytes = 0
+
+    func flush() {
+      guard !batch.isEmpty else { return }
+      var perTune: [[Diagnostic]] = Array(repeating: [], count: batch.count)
+      if parallelTunes && batch.count > 8 {
+        let box = Mutex(perTune)
+        let tunes = batch
+        DispatchQueue.concurrentPerform(iterations: tunes.count) { k in
+          let ds = validator.validate(tunes[k], strict: strict)
+          box.withLock { $0[k] = ds }
+        }
+        perTune = box.withLock { $0 }
+      } else {
+        for (k, t) in batch.enumerated() { perTune[k] = validator.validate(t, strict: strict) }
+      }
+      for (t, ds) in zip(batch, perTune) {
+        diagnostics.append(contentsOf: ds)
+        summaries.append(
+          TuneSummary(
+            index: t.index, referenceNumber: t.referenceNumber, title: t.title,
+            hasErrors: ds.contains { $0.severity == .error }))
+      }
+      batch = []
+      batchBytes = 0
     }
-    for t in tunes {
-      summaries.append(
-        TuneSummary(
-          index: t.index, referenceNumber: t.referenceNumber, title: t.title, hasErrors: withErrors.contains(t.index)))
+
+    let file = bytes.withUnsafeBufferPointer { buffer in
+      ABCParser(options: parseOptions).parse(utf8: buffer) { tune in
+        if selection == .all, let x = tune.referenceNumber {
+          // ABC003, as `ABCValidator.duplicateReferenceNumbers` reports it for a whole file.
+          if let first = firstByNumber[x] {
+            diagnostics.append(
+              Diagnostic(
+                id: .duplicateReferenceNumber,
+                severity: DiagnosticID.duplicateReferenceNumber.severity(strict: strict), location: tune.location,
+                length: 2,
+                message: "X:\(x) is used by tunes \(first + 1) and \(tune.index + 1); select by ordinal with --index",
+                hint: "give every tune its own X: number", tuneIndex: tune.index))
+          } else {
+            firstByNumber[x] = tune.index
+          }
+        }
+        switch selection {
+        case .all: break
+        case .ordinal(let n): guard tune.index == n - 1 else { return }
+        case .referenceNumber(let x): guard tune.referenceNumber == x else { return }
+        }
+        selected.insert(tune.index)
+        batch.append(tune)
+        batchBytes += tune.range.byteCount
+        if batch.count >= 64 || batchBytes >= 1 << 20 { flush() }
+      }
     }
+    flush()
+    let fileDiagnostics =
+      selection == .all
+      ? file.diagnostics : file.diagnostics.filter { d in d.tuneIndex.map(selected.contains) ?? false }
+    diagnostics.append(contentsOf: fileDiagnostics.map { validator.adjust($0, strict: strict) })
+    // Tunes with errors in the file-level diagnostics too (e.g. music after an empty line).
+    let withErrors = Set(diagnostics.filter { $0.severity == .error }.compactMap(\.tuneIndex))
+    for k in summaries.indices where withErrors.contains(summaries[k].index) { summaries[k].hasErrors = true }
     diagnostics.sort { ($0.location.offset, $0.id.rawValue) < ($1.location.offset, $1.id.rawValue) }
     var lines: [Int: String] = [:]
     let wanted = Set(diagnostics.map(\.location.line))

@@ -287,6 +287,9 @@ struct TuneChecker {
     if cur.firstLocation == nil { cur.firstLocation = location }
   }
 
+  /// The longest note or rest that is not reported as `abc.length.absurd`: 32 whole notes (32 bars of 4/4).
+  static let absurdLength = NoteLength(32)
+
   mutating func operand(length: NoteLength, location: SourceLocation, path: (Int, Int?)) {
     var d = length * cur.unit
     if cur.tupletRemaining > 0 {
@@ -303,6 +306,12 @@ struct TuneChecker {
           hint: "broken rhythm pairs notes of equal length: a>b")
       }
       cur.pendingBroken = nil
+    }
+    if d > Self.absurdLength {
+      report(
+        .absurdLength, at: location, "a note or rest of \(d) whole notes is absurdly long (more than "
+          + "\(Self.absurdLength)); it would play for minutes to hours",
+        hint: "check the length number: A2, A/2, A3/2")
     }
     if cur.barStart == nil { cur.barStart = location }
     cur.bar += d

@@ -96,6 +96,9 @@ public struct Checkpoint: Sendable, Equatable {
       guard tensor.shape == entry.shape, tensor.values.count == entry.count else {
         throw .shapeMismatch(name: entry.name, expected: entry.shape, found: tensor.shape)
       }
+      if let index = tensor.values.firstIndex(where: { !$0.isFinite }) {
+        throw .nonFinite(name: entry.name, index: index, value: tensor.values[index])
+      }
       values.replaceSubrange(entry.offset..<(entry.offset + entry.count), with: tensor.values)
     }
     for (name, tensor) in file.tensors where layout.entry(named: name) == nil {
@@ -179,6 +182,14 @@ public struct Checkpoint: Sendable, Equatable {
     } catch {
       throw .inFile(path: path, error: error)
     }
+  }
+
+  /// The first weight that is NaN or infinite, by tensor name and flat index (nil when every weight is finite).
+  public var firstNonFiniteWeight: (name: String, index: Int, value: Float)? {
+    for (name, tensor) in parameters.namedTensors {
+      if let index = tensor.values.firstIndex(where: { !$0.isFinite }) { return (name, index, tensor.values[index]) }
+    }
+    return nil
   }
 
   /// Writes the checkpoint atomically (temporary file + rename) with tensors in `dtype`.

@@ -23,6 +23,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
   case model(ModelConfigurationError)
   /// The trainer state and the checkpoint were written at different steps (a crash between the two writes).
   case stateStepMismatch(checkpointStep: Int, stateStep: Int)
+  /// A weight is NaN or infinite (a diverged run): the tensor and the flat index of the first such value.
+  case nonFinite(name: String, index: Int, value: Float)
 
   public var description: String {
     switch self {
@@ -44,6 +46,9 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case .vocabularyMismatch(let vocabularySize, let modelSize):
       return "error: the vocabulary has \(vocabularySize) symbols but embedding.weight has \(modelSize) rows"
     case .model(let error): return error.description
+    case .nonFinite(let name, let index, let value):
+      return "error: tensor \(name) holds \(value) at index \(index): the weights are not finite (the training run "
+        + "diverged); retrain with a lower learning rate or resume from an earlier checkpoint"
     case .stateStepMismatch(let checkpointStep, let stateStep):
       return "error: the checkpoint is at step \(checkpointStep) but the trainer state at step \(stateStep) "
         + "(interrupted while saving?); start a new run or restore matching files"

@@ -102,7 +102,7 @@ public struct TuneCorpus: Sendable, Equatable {
 
   private static func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
-  /// `*.abc` files below `directory`, recursively, sorted by path bytes.
+  /// Regular `*.abc` files below `directory`, recursively, sorted by path bytes.
   private static func abcFiles(under directory: String) throws(CorpusError) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
       throw .unreadable(path: directory, reason: "cannot list the directory")
@@ -116,8 +116,10 @@ public struct TuneCorpus: Sendable, Equatable {
       }
       guard name.lowercased().hasSuffix(".abc") else { continue }
       let full = directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+      // Regular files only (links followed): a FIFO named x.abc would block the read; devices and sockets are
+      // skipped the same way.
+      var info = stat()
+      if stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
         found.append(full)
       }
     }

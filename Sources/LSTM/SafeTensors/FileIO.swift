@@ -92,7 +92,8 @@ public func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(FileIO
 /// Wraps `open`, `fstat` and `read`.
 /// - Throws: `FileIOError` (missing file, permission, a directory instead of a file, read error).
 func readWholeFile(at path: String) throws(FileIOError) -> [UInt8] {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  // O_NONBLOCK: a FIFO must not block the open (it is refused below, as every non-regular file is).
+  let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
   guard fd >= 0 else { throw .fromErrno("open", path) }
   defer { close(fd) }
   var info = stat()
@@ -101,8 +102,9 @@ func readWholeFile(at path: String) throws(FileIOError) -> [UInt8] {
     let isDir = (info.st_mode & S_IFMT) == S_IFDIR
     throw FileIOError(
       operation: "read", path: path, code: isDir ? EISDIR : EINVAL,
-      reason: isDir ? "it is a directory" : "it is not a regular file")
+      reason: isDir ? "it is a directory" : "it is not a regular file (a FIFO, device or socket)")
   }
+  _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
   var bytes: [UInt8] = []
   bytes.reserveCapacity(max(0, Int(info.st_size)))
   var chunk = [UInt8](repeating: 0, count: 1 << 20)

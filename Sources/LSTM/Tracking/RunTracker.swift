@@ -13,8 +13,8 @@ import Foundation
 /// A fresh tracker (no `resumeFromStep`) starts a new history: it replaces `metrics.jsonl` and removes earlier
 /// `events.out.tfevents.*` files and `loss.svg` of that directory. A resumed tracker keeps the logged lines with
 /// `step <= resumeFromStep` (dropping later ones and any unreadable line, such as one cut short by a crash) and the
-/// old event files (TensorBoard discards their steps after the restart point when it sees the new file's smaller
-/// steps). Not thread-safe: one training loop owns it.
+/// old event files; the new event file starts with a `SessionLog.START` event at `resumeFromStep + 1`, so
+/// TensorBoard discards the old files' steps after the restart point and shows one curve. Not thread-safe: one training loop owns it.
 public final class RunTracker {
   /// Standard metric names; the loss chart looks for these.
   public enum Metric {
@@ -94,6 +94,10 @@ public final class RunTracker {
         events = try TensorBoardEventWriter(
           directory: self.directory, wallTime: wallClock(),
           hostname: TensorBoardEventWriter.hostname)
+        if let resume = options.resumeFromStep {
+          // The purge marker: steps after the resume point logged by the interrupted run are dropped.
+          try events?.writeRestart(step: Int64(resume + 1), wallTime: wallClock())
+        }
       }
     } catch {
       throw .io(error)

@@ -38,6 +38,20 @@ final class TensorBoardEventWriter {
 
   deinit { close() }
 
+  /// Appends a `SessionLog{status: START}` event at `step`: TensorBoard then discards the events of earlier files
+  /// at `step` and later (its restart purge), so a resumed run shows one curve without overlapping points.
+  /// `Event.session_log` is field 7; `SessionLog.status` is field 1, `START` = 1 (`tensorflow/core/util/event.proto`).
+  /// - Throws: `FileIOError` when the write fails.
+  func writeRestart(step: Int64, wallTime: Double) throws(FileIOError) {
+    var sessionLog = ProtobufWriter()
+    sessionLog.int64(1, 1)
+    var event = ProtobufWriter()
+    event.double(1, wallTime)
+    event.int64(2, step)
+    event.lengthDelimited(7, sessionLog.bytes)
+    try writeRecord(event.bytes)
+  }
+
   /// Appends one scalar event.
   /// - Throws: `FileIOError` when the write fails.
   func writeScalar(tag: String, value: Float, step: Int64, wallTime: Double) throws(FileIOError) {

@@ -9,8 +9,10 @@
 /// Whole-file reads and atomic writes with POSIX calls, so errors keep `errno` and its message.
 enum FileIO {
   /// Reads the file at `path`. Wraps `open`, `fstat`, `read`.
+  /// Only regular files are read: `O_NONBLOCK` keeps a FIFO from blocking the open, and anything that is not a
+  /// regular file (FIFO, device, socket, directory) is refused.
   static func readAll(path: String) throws(MIDIFileError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw readError(path) }
     defer { close(fd) }
     var info = stat()
@@ -18,6 +20,10 @@ enum FileIO {
     guard (info.st_mode & S_IFMT) != S_IFDIR else {
       throw .cannotRead(path: path, code: EISDIR, message: String(cString: strerror(EISDIR)))
     }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+      throw .cannotRead(path: path, code: EINVAL, message: "not a regular file (a FIFO, device or socket)")
+    }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     var result: [UInt8] = []
     result.reserveCapacity(max(0, Int(info.st_size)))
     var chunk = [UInt8](repeating: 0, count: 64 * 1024)

@@ -17,6 +17,9 @@ import ABCParser
 public struct ABCImporter: Sendable {
   public var options: ABCImportOptions
 
+  /// The largest Q: beats per minute written (six digits is what ABC readers take; real music stays far below).
+  static let fastestTempo = 100_000
+
   /// Most bars a tune may have (over five hours of 4/4 at 120 BPM): more means a stray note far after the music,
   /// which would fill a training corpus with empty bars.
   public static let barLimit = 10_000
@@ -106,7 +109,15 @@ public struct ABCImporter: Sendable {
     header += "L:\(unit)\n"
     if let bpm {
       let beat = fit.grid.isTriplet ? "3/8" : "1/4"
-      header += "Q:\(beat)=\(max(1, Int(bpm.rounded())))\n"
+      // A damaged tempo (1 µs or 0 per quarter note: 60 000 000 BPM) is written as the fastest tempo ABC readers
+      // take, with a notice, rather than as a Q: field no reader accepts.
+      let written = min(Self.fastestTempo, max(1, Int(bpm.rounded())))
+      if written != max(1, Int(bpm.rounded())) {
+        notices.append(
+          "tempo \(Int(bpm.rounded())) BPM (\(tempos.first ?? 0) µs per quarter note) is not a real tempo; "
+            + "Q: gives \(written)")
+      }
+      header += "Q:\(beat)=\(written)\n"
     }
     header += "K:\(key)\n"
     let body = writer.render(bars, key: key, unit: unit, barsPerLine: options.barsPerLine)

@@ -39,19 +39,19 @@ struct BenchLSTMCommand: ParsableCommand {
   @Option(help: "mit, folkrnn, small or all.")
   var preset: Preset = .all
 
-  @Option(help: "Timed training steps (default: mit 60, folkrnn 30, small 100).")
+  @Option(help: "Timed training steps, 1…100000 (default: mit 60, folkrnn 30, small 100).")
   var steps: Int?
 
-  @Option(help: "Worker threads.")
+  @Option(help: "Worker threads, 1…64.")
   var threads: Int = 2
 
   @Option(help: ArgumentHelp("Corpus to train on (default: the first of data.corpora).", valueName: "path"))
   var corpus: String?
 
-  @Option(help: "Characters generated for the sampling figure.")
+  @Option(help: "Characters generated for the sampling figure, 1…1000000.")
   var sampleTokens: Int = 1000
 
-  @Option(help: "Also time sampling this many sequences at once (0: skip).")
+  @Option(help: "Also time sampling this many sequences at once, 1…256 (0: skip).")
   var batchedSample: Int = 0
 
   @Option(help: "Training arithmetic: fp32, or bf16 (mixed precision, AVX512_BF16). Default: bf16 where available.")
@@ -65,10 +65,10 @@ struct BenchLSTMCommand: ParsableCommand {
     if precision == .mixedBFloat16, !ComputePrecision.bfloat16Available {
       throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16; use --precision fp32")
     }
-    if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
-    if threads < 1 { throw ValidationError("--threads must be at least 1") }
-    if sampleTokens < 1 { throw ValidationError("--sample-tokens must be at least 1") }
-    if batchedSample < 0 { throw ValidationError("--batched-sample must be 0 or more") }
+    try Limits.check("--steps", steps, in: Limits.benchSteps)
+    try Limits.check("--threads", threads, in: Limits.threads)
+    try Limits.check("--sample-tokens", sampleTokens, in: Limits.sampleTokens)
+    if batchedSample != 0 { try Limits.check("--batched-sample", batchedSample, in: Limits.batch) }
   }
 
   func run() throws {
@@ -80,8 +80,10 @@ struct BenchLSTMCommand: ParsableCommand {
     let path = corpus ?? config.data.corpora.first ?? "../shared/corpora/irish.abc"
     let data: TrainingData
     do {
-      let loaded = try TuneCorpus.load(paths: [path])
+      let loaded = try TuneCorpus.loadForCLI(paths: [path])
       data = try TrainingData.make(corpora: [(loaded, 1)], validationFraction: 0.1, splitMethod: .everyTenth, seed: 1)
+    } catch let failure as StudioFailure {
+      throw failure
     } catch {
       throw StudioFailure(cleaned("\(error)"), exitCode: 1)
     }

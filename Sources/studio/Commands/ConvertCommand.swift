@@ -110,6 +110,9 @@ struct ConvertCommand: ParsableCommand {
     options.accompaniment = !noAccompaniment
     options.ppq = ppq
     options.format = format
+    // Outputs are checked before any input is read or converted.
+    if let output { try AtomicWriter.checkOutput(output, inputs: inputs) }
+    if let outputDirectory { try AtomicWriter.checkOutputDirectory(outputDirectory) }
     if explain {
       for input in inputs { try explainPlayOrder(try Self.read(input), input: input, options: options) }
     }
@@ -122,16 +125,7 @@ struct ConvertCommand: ParsableCommand {
 
   /// The bytes of an input file.
   /// - Throws: `StudioFailure` (exit status 2) saying why the file cannot be read.
-  static func read(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      var isDirectory: ObjCBool = false
-      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-      throw StudioFailure(
-        "cannot read \(path): "
-          + (exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file"))
-    }
-    return [UInt8](data)
-  }
+  static func read(_ path: String) throws -> [UInt8] { try InputFile.read(path) }
 
   // MARK: - One tune
 
@@ -160,12 +154,27 @@ struct ConvertCommand: ParsableCommand {
       converted = try ABCToMIDI.sequence(inABCBytes: bytes, path: input, tune: selector, options: options)
     } catch {
       switch error {
-      case .noMusic: throw StudioFailure(error.description, exitCode: 1)
+      // Problems found in the input exit 1 (as with --out-dir); an unreadable file exits 2.
+      case .noMusic(_, let info):
+        for line in Self.diagnostics(in: bytes, ordinal: info.ordinal, path: input, ids: [.tuneTooLarge]) {
+          printError(line)
+        }
+        throw StudioFailure(error.description, exitCode: 1)
+      case .noTunes: throw StudioFailure(error.description, exitCode: 1)
       default: throw StudioFailure(error.description)
       }
     }
     for line in converted.messages(path: input) { printError(line) }
-    try MIDIOutput.write(converted.sequence, to: path)
+    let encoded: [UInt8]
+    do {
+      encoded = try MIDIOutput.encode(converted.sequence, for: path)
+    } catch {
+      for line in Self.diagnostics(in: bytes, ordinal: converted.info.ordinal, path: input, ids: [.absurdLength]) {
+        printError(line)
+      }
+      throw StudioFailure("\(input): \(Self.describe(converted.info)): \(error.message)", exitCode: 1)
+    }
+    try MIDIOutput.write(encoded, to: path)
     print("wrote \(path): \(Self.describe(converted))")
   }
 
@@ -218,6 +227,7 @@ struct ConvertCommand: ParsableCommand {
     let progress = ProgressBar(total: total, label: "convert")
     var written = 0
     var skipped = 0
+    var failed = 0
     var warnings = 0
     var done = 0
     let verbose = global.verbose
@@ -243,10 +253,19 @@ struct ConvertCommand: ParsableCommand {
           } else {
             for line in tune.messages where line.contains(": error") { printError(line) }
           }
-          if let encoded = tune.bytes {
-            try MIDIOutput.write(try encoded.get(), to: tune.output)
+          switch tune.bytes {
+          case .success(let bytes)?:
+            // An I/O error (disk full, permissions) stops the run: it would fail for every tune.
+            try MIDIOutput.write(bytes, to: tune.output)
             written += 1
-          } else {
+          case .failure(let error)?:
+            // A tune that cannot be encoded fails on its own; the next tunes are still written.
+            failed += 1
+            for line in Self.diagnostics(in: file.bytes, ordinal: tune.info.ordinal, path: path, ids: [.absurdLength]) {
+              printError(line)
+            }
+            printError("\(path): \(Self.describe(tune.info)): \((error as? StudioFailure)?.message ?? "\(error)"); not written")
+          case nil:
             skipped += 1
             printError(ABCToMIDIError.noMusic(path: file.path, info: tune.info).description + "; skipped")
           }
@@ -256,11 +275,12 @@ struct ConvertCommand: ParsableCommand {
     progress.finish()
     var summary = "wrote \(written) MIDI file\(written == 1 ? "" : "s") to \(directory)"
     if skipped > 0 { summary += "; \(skipped) tune\(skipped == 1 ? "" : "s") without music skipped" }
+    if failed > 0 { summary += "; \(failed) tune\(failed == 1 ? "" : "s") failed (see above)" }
     if warnings > 0 && !global.verbose {
       summary += "; \(warnings) warning\(warnings == 1 ? "" : "s") (--verbose lists them)"
     }
     print(summary)
-    if skipped > 0 { throw ExitCode(1) }
+    if skipped > 0 || failed > 0 { throw ExitCode(1) }
   }
 
   /// One tune as `convertAll` reports and writes it, made on a worker thread.
@@ -300,6 +320,24 @@ struct ConvertCommand: ParsableCommand {
     return name.lowercased().hasSuffix(".abc") ? String(name.dropLast(4)) : name
   }
 
+  /// The diagnostics with these ids of the tune at `ordinal` (compiler-style lines with the source position): the
+  /// usual causes when a tune cannot be encoded (`abc.length.absurd`: a gap longer than an SMF delta time holds) or
+  /// has no music (`abc.tune.too-large`).
+  static func diagnostics(in bytes: [UInt8], ordinal: Int, path: String, ids: Set<DiagnosticID>) -> [String] {
+    let file = ABCParser().parse(bytes: bytes)
+    guard file.tunes.indices.contains(ordinal) else { return [] }
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    return ABCValidator().validate(file.tunes[ordinal]).filter { ids.contains($0.id) }.map { d in
+      let line = d.location.line - 1
+      return DiagnosticFormatter.text(d, file: path, line: lines.indices.contains(line) ? String(lines[line]) : nil)
+    }
+  }
+
+  /// `X:3 "The Kesh"` (or `tune 4` without an X: number).
+  static func describe(_ info: ABCToMIDI.TuneInfo) -> String {
+    (info.referenceNumber.map { "X:\($0)" } ?? "tune \(info.ordinal + 1)") + (info.title.map { " \"\($0)\"" } ?? "")
+  }
+
   /// `X:3 "The Kesh", format 1, 3 tracks, 412 notes, 1:23`.
   static func describe(_ t: ABCToMIDI.ConvertedTune) -> String {
     let x = t.info.referenceNumber.map { "X:\($0)" } ?? "tune \(t.info.ordinal + 1)"
@@ -326,42 +364,12 @@ enum MIDIOutput {
     do {
       return try MIDIFile.encode(sequence)
     } catch {
-      throw StudioFailure("cannot encode \(path): \(error)")
+      throw StudioFailure("cannot encode \(path): \(error)", exitCode: 1)
     }
   }
 
-  /// Writes `bytes` to `path` atomically.
+  /// Writes `bytes` to `path` (atomically for a regular file; see `AtomicWriter`), without `fsync`.
   static func write(_ bytes: [UInt8], to path: String) throws {
-    let directory = (path as NSString).deletingLastPathComponent
-    let name = (path as NSString).lastPathComponent
-    if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
-      do {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-      } catch {
-        throw StudioFailure("cannot create the directory \(directory): \(error.localizedDescription)")
-      }
-    }
-    let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).\(getpid()).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw StudioFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
-    var failure: String?
-    bytes.withUnsafeBytes { raw in
-      var offset = 0
-      while offset < raw.count {
-        let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = String(cString: strerror(errno))
-          return
-        }
-        offset += n
-      }
-    }
-    if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
-    if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-    if let failure {
-      unlink(temporary)
-      throw StudioFailure("cannot write \(path): \(failure)")
-    }
+    try AtomicWriter.write(bytes, to: path, durable: false)
   }
 }

@@ -23,7 +23,8 @@ struct CorpusCommand: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: ReportFormat = .text
 
     func run() throws {
-      let stats = CorpusStatistics(corpus: try TuneCorpus.load(paths: paths))
+      _ = try global.loadConfig()
+      let stats = CorpusStatistics(corpus: try TuneCorpus.loadForCLI(paths: paths))
       print(format == .json ? try GenerationJSON.pretty(stats) : stats.text(limit: global.verbose ? 1000 : 12))
     }
   }
@@ -66,7 +67,7 @@ struct CorpusCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Corpora to merge (files or directories), in order.", valueName: "path"))
     var paths: [String]
     @Option(name: .shortAndLong, help: ArgumentHelp("Output .abc file.", valueName: "path")) var output: String
-    @Option(help: ArgumentHelp("Weight per corpus, comma-separated (default: 1 each).", valueName: "w1,w2,…"))
+    @Option(help: ArgumentHelp("Weight per corpus, 0…1000, comma-separated (default: 1 each).", valueName: "w1,w2,…"))
     var weights: String?
     @Flag(help: "Drop tunes that repeat an earlier tune (X: line and spacing ignored).") var dedupe = false
     @Flag(help: "Renumber X: fields 1, 2, 3, … in output order.") var renumber = false
@@ -86,16 +87,28 @@ struct CorpusCommand: ParsableCommand {
     static func parseWeights(_ text: String) throws -> [Double] {
       try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
         let trimmed = part.trimmingCharacters(in: .whitespaces)
-        guard let value = Double(trimmed), value.isFinite, value >= 0 else {
-          throw ValidationError("--weights: '\(trimmed)' is not a number ≥ 0 (example: --weights 2,1)")
+        guard let value = Double(trimmed), Limits.weight.contains(value) else {
+          throw ValidationError(
+            "--weights: '\(trimmed)' is not a number between 0 and \(Int(Limits.weight.upperBound)) (example: --weights 2,1)")
         }
         return value
       }
     }
 
     func run() throws {
-      let sources = try paths.map { try TuneCorpus.load(paths: [$0]).tunes }
+      _ = try global.loadConfig()
+      try AtomicWriter.checkOutput(output, inputs: paths)
+      let sources = try paths.map { try TuneCorpus.loadForCLI(paths: [$0]).tunes }
       let weights = try weights.map(Self.parseWeights) ?? paths.map { _ in 1 }
+      // The size is known before anything is copied: refuse a merge that would write more than the limit.
+      let estimated = zip(sources, weights).reduce(0.0) { total, pair in
+        total + pair.1 * Double(pair.0.reduce(0) { $0 + $1.utf8.count + 2 })
+      }
+      guard estimated <= Double(Limits.mergedBytes) else {
+        throw StudioFailure(
+          "the weights would make \(output) about \(String(format: "%.1f", estimated / 1_073_741_824)) GiB; "
+            + "the limit is \(Limits.mergedBytes >> 30) GiB (lower --weights)")
+      }
       let merged = CorpusTools.merge(
         sources, weights: weights, dedupe: dedupe, renumber: renumber, shuffle: shuffle, seed: seed)
       guard !merged.tunes.isEmpty else { throw StudioFailure("the weights leave no tunes to write") }
@@ -142,7 +155,9 @@ struct CorpusCommand: ParsableCommand {
     }
 
     func run() throws {
-      let corpus = try TuneCorpus.load(paths: [path])
+      _ = try global.loadConfig()
+      if let outputDirectory { try AtomicWriter.checkOutputDirectory(outputDirectory) }
+      let corpus = try TuneCorpus.loadForCLI(paths: [path])
       let split = DatasetSplit.split(
         corpus.tunes, validationFraction: val, seed: seed, method: method == .random ? .seededRandom : .everyTenth)
       let url = URL(fileURLWithPath: path)
@@ -170,8 +185,14 @@ struct CorpusCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Output .abc file.", valueName: "path")) var output: String
 
     func run() throws {
-      _ = try TuneCorpus.load(paths: [path])  // existence, UTF-8 and "has tunes", with clear messages
-      guard let data = FileManager.default.contents(atPath: path) else { throw StudioFailure("cannot read \(path)") }
+      _ = try global.loadConfig()
+      try AtomicWriter.checkOutput(output, inputs: [path])
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw StudioFailure("cannot read \(path): it is a directory; corpus clean takes one .abc file")
+      }
+      _ = try TuneCorpus.loadForCLI(paths: [path])  // existence, UTF-8 and "has tunes", with clear messages
+      let data = try InputFile.read(path)
       let result = CorpusTools.clean(text: String(decoding: data, as: UTF8.self), path: path)
       for dropped in result.dropped {
         let name = [dropped.referenceNumber.map { "X:\($0)" }, dropped.title.map { "\"\($0)\"" }]

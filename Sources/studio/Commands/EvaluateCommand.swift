@@ -30,18 +30,18 @@ struct EvaluateCommand: ParsableCommand {
   @OptionGroup var global: GlobalOptions
   @Option(help: ArgumentHelp("Model name or path. Default: generation.model.", valueName: "name|path")) var model:
     String?
-  @Option(help: ArgumentHelp("Tunes to sample.", valueName: "n")) var samples: Int = 200
+  @Option(help: ArgumentHelp("Tunes to sample, 1…100000.", valueName: "n")) var samples: Int = 200
   @Option(help: ArgumentHelp("Random seed.", valueName: "s")) var seed: UInt64 = 1
   @Option(name: .customLong("corpus"), help: ArgumentHelp("Training corpus (repeat for several).", valueName: "path"))
   var corpora: [String] = []
-  @Option(help: ArgumentHelp("Sequences sampled in parallel.", valueName: "n")) var batch: Int = 16
-  @Option(help: ArgumentHelp("Worker threads for the per-character products.", valueName: "n")) var threads: Int = 1
+  @Option(help: ArgumentHelp("Sequences sampled in parallel, 1…256.", valueName: "n")) var batch: Int = 16
+  @Option(help: ArgumentHelp("Worker threads for the per-character products, 1…64.", valueName: "n")) var threads: Int = 1
   @Option(help: "Output: text or json.") var format: ReportFormat = .text
 
   func validate() throws {
-    guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
-    guard (1...256).contains(batch) else { throw ValidationError("--batch must be between 1 and 256") }
-    guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+    try Limits.check("--samples", samples, in: Limits.samples)
+    try Limits.check("--batch", batch, in: Limits.batch)
+    try Limits.check("--threads", threads, in: Limits.threads)
   }
 
   func run() throws {

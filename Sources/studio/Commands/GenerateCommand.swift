@@ -37,7 +37,7 @@ struct GenerateCommand: ParsableCommand {
     help: ArgumentHelp(
       "Model name (irish, pop, irish-pop, …) or path. Default: generation.model.", valueName: "name|path"))
   var model: String?
-  @Option(help: ArgumentHelp("Number of tunes. Default: generation.count.", valueName: "n")) var count: Int?
+  @Option(help: ArgumentHelp("Number of tunes, 1…100000. Default: generation.count.", valueName: "n")) var count: Int?
   @Option(help: ArgumentHelp("Sampling temperature; 0 = greedy. Default: generation.temperature.", valueName: "t"))
   var temperature: Double?
   @Option(
@@ -55,15 +55,15 @@ struct GenerateCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp("Raw ABC text for the model to continue (instead of --key/--meter/--title).", valueName: "text"))
   var prime: String?
-  @Option(name: .customLong("max-chars"), help: ArgumentHelp("Most characters sampled per tune.", valueName: "n"))
+  @Option(name: .customLong("max-chars"), help: ArgumentHelp("Most characters sampled per tune, 1…100000.", valueName: "n"))
   var maxCharacters: Int?
   @Option(
-    name: .customLong("max-attempts"), help: ArgumentHelp("Samples per tune before giving up on it.", valueName: "n"))
+    name: .customLong("max-attempts"), help: ArgumentHelp("Samples per tune before giving up on it, 1…1000.", valueName: "n"))
   var maxAttempts: Int?
-  @Option(help: ArgumentHelp("Sequences sampled in parallel. Default: generation.batch.", valueName: "n")) var batch: Int?
+  @Option(help: ArgumentHelp("Sequences sampled in parallel, 1…256. Default: generation.batch.", valueName: "n")) var batch: Int?
   @Option(
     help: ArgumentHelp(
-      "Worker threads for the per-character products (1 is fastest for small models and on a busy machine).",
+      "Worker threads for the per-character products, 1…64 (1 is fastest for small models and on a busy machine).",
       valueName: "n"))
   var threads: Int?
   @Flag(help: "Skip validation: write exactly what the model sampled.") var raw = false
@@ -102,18 +102,18 @@ struct GenerateCommand: ParsableCommand {
   @Flag(help: "Replace existing files instead of choosing new names.") var force = false
 
   func validate() throws {
-    if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+    try Limits.check("--count", count, in: Limits.tunes)
     if let temperature, !(temperature >= 0 && temperature.isFinite) {
       throw ValidationError("--temperature must be 0 or more")
     }
     if let topK, topK < 0 { throw ValidationError("--top-k must be 0 (off) or more") }
     if let topP, !(topP > 0 && topP <= 1) { throw ValidationError("--top-p must be in (0, 1]") }
-    if let maxCharacters, maxCharacters < 1 { throw ValidationError("--max-chars must be at least 1") }
-    if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+    try Limits.check("--max-chars", maxCharacters, in: Limits.characters)
+    try Limits.check("--max-attempts", maxAttempts, in: Limits.attempts)
     if let tonicBias, !(0...20).contains(tonicBias) { throw ValidationError("--tonic-bias must be between 0 and 20") }
     if let repeatBars, !(0...1).contains(repeatBars) { throw ValidationError("--repeat-bars must be between 0 and 1") }
-    guard batch.map({ (1...256).contains($0) }) ?? true else { throw ValidationError("--batch must be between 1 and 256") }
-    guard threads.map({ (1...64).contains($0) }) ?? true else { throw ValidationError("--threads must be between 1 and 64") }
+    try Limits.check("--batch", batch, in: Limits.batch)
+    try Limits.check("--threads", threads, in: Limits.threads)
     if prime != nil && (key != nil || meter != nil || title != nil) {
       throw ValidationError(
         "--prime cannot be combined with --key, --meter or --title; write those fields into the prime")

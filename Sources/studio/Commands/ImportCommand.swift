@@ -83,6 +83,7 @@ struct ImportCommand: ParsableCommand {
 
   func run() throws {
     _ = try global.loadConfig()
+    if let output, output != "-" { try AtomicWriter.checkOutput(output, inputs: [input]) }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
       throw StudioFailure("\(input) does not exist (give a .mid file or a directory of them)")
@@ -151,18 +152,9 @@ struct ImportCommand: ParsableCommand {
   }
 
   /// `.mid`/`.midi` files under `directory` (recursively, case-insensitive extension), sorted by path.
+  /// Entries that are not regular files (FIFOs, devices) are skipped with a warning.
   static func midiFiles(in directory: String) throws -> [String] {
-    guard let walker = FileManager.default.enumerator(atPath: directory) else {
-      throw StudioFailure("cannot read the directory \(directory)")
-    }
-    var found: [String] = []
-    while let relative = walker.nextObject() as? String {
-      let lower = relative.lowercased()
-      if lower.hasSuffix(".mid") || lower.hasSuffix(".midi") {
-        found.append((directory.hasSuffix("/") ? directory : directory + "/") + relative)
-      }
-    }
-    return found.sorted()
+    try InputFile.files(under: directory, extensions: ["mid", "midi"])
   }
 
   /// One line: where the melody came from and what was chosen.

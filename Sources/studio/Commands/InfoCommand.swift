@@ -15,7 +15,8 @@ struct InfoCommand: ParsableCommand {
         studio info reel.mid
         studio info reel.mid --format json
 
-      Exit status: 0 success, 2 when the file is missing or is not a valid MIDI file.
+      Exit status: 0 success, 1 when the file is not a valid MIDI file, 2 when it cannot be read (missing, a \
+      directory, a FIFO, permissions).
       """)
 
   /// `--format` values.
@@ -29,12 +30,15 @@ struct InfoCommand: ParsableCommand {
   @Option(help: "Output format: text or json.") var format: Format = .text
 
   func run() throws {
+    _ = try global.loadConfig()
     let sequence: MIDISequence
     do {
       sequence = try MIDIFile.read(path: input)
     } catch {
       printError(error.description)
-      throw ExitCode(2)
+      // The same causes exit the same way in `import`: unreadable 2, not a valid MIDI file 1.
+      if case .cannotRead = error.underlying { throw ExitCode(2) }
+      throw ExitCode(1)
     }
     let summary = sequence.summary()
     switch format {

@@ -72,6 +72,7 @@ struct PlayCommand: ParsableCommand {
   }
 
   func run() throws {
+    _ = try global.loadConfig()
     let sequence = try Self.loadSequence(path: input, tune: tune)
     let plan = PlaybackScheduler(options: options).plan(for: sequence)
     var output: ALSAOutput
@@ -140,7 +141,7 @@ struct PlayCommand: ParsableCommand {
   }
 }
 
-/// Turns SIGINT and SIGTERM into a flag the player polls, for as long as it lives; then restores the defaults.
+/// Turns SIGINT, SIGTERM and SIGHUP into a flag the player polls, for as long as it lives.
 private final class StopOnSignal {
   /// Set from the signal handlers' dispatch queue, read by the player's thread.
   private final class Flag: Sendable {
@@ -148,27 +149,14 @@ private final class StopOnSignal {
   }
 
   private let flag = Flag()
-  private var sources: [any DispatchSourceSignal] = []
 
   init() {
-    for number in [SIGINT, SIGTERM] {
-      #if !os(Linux)
-        // kqueue reports ignored signals; on Linux libdispatch installs its own handler, and an ignored signal
-        // would never reach the source.
-        signal(number, SIG_IGN)
-      #endif
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { [flag] in flag.value.store(true, ordering: .relaxed) }
-      source.resume()
-      sources.append(source)
-    }
+    // The process-wide handlers (`SignalHandling`) call this on the first SIGINT, SIGTERM or SIGHUP; a second one
+    // exits at once.
+    SignalHandling.setFirstSignalHandler { [flag] _ in flag.value.store(true, ordering: .relaxed) }
   }
 
-  deinit {
-    for source in sources { source.cancel() }
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
-  }
+  deinit { SignalHandling.setFirstSignalHandler(nil) }
 
   /// Whether a stop signal has arrived.
   var requested: Bool { flag.value.load(ordering: .relaxed) }

@@ -29,6 +29,7 @@ struct PortsCommand: ParsableCommand {
   @Option(help: "Output format: text or json.") var format: Format = .text
 
   func run() throws {
+    _ = try global.loadConfig()
     let ports: [ALSAPortInfo]
     do {
       ports = try ALSASequencer.destinationPorts()

@@ -15,7 +15,14 @@ struct RenderCommand: ParsableCommand {
 
       An .abc input renders every tune: with --out-dir one file per tune (NAME-1.wav, NAME-2.wav, …, numbered in \
       file order; NAME.wav for a single tune), with -o only when the file holds one tune or --tune picks one. \
-      Directories are searched for .mid, .midi and .abc files. The SoundFont is loaded once for all inputs.
+      Directories are searched recursively for .mid, .midi and .abc files (entries that are not regular files are \
+      skipped with a warning). The SoundFont is loaded once for all inputs.
+
+      Length limit: music longer than render.max_seconds (default 3600 s = 1 hour; --max-seconds, 1…604800) is \
+      refused before rendering, with its length and the longest stretch between two events.
+
+      Exit status: 0 success, 1 when an input cannot be rendered (no music, too long, not a MIDI file), 2 on usage \
+      or I/O errors.
 
       SoundFont, first found wins: --soundfont; config.yaml render.soundfont; $STUDIO_SOUNDFONT; any .sf2/.sf3 in \
       ./soundfonts/, then in the soundfonts/ directory of the package studio was built from; then \
@@ -86,8 +93,17 @@ struct RenderCommand: ParsableCommand {
       valueName: "s"))
   var tail: Double?
 
+  @Option(
+    name: .customLong("max-seconds"),
+    help: ArgumentHelp(
+      "Longest audio per file, in seconds (1…604800). Default: render.max_seconds (3600).", valueName: "s"))
+  var maxSeconds: Double?
+
   func validate() throws {
     guard !inputs.isEmpty else { throw ValidationError("give at least one input .mid or .abc file") }
+    if let maxSeconds, !RenderConfig.maxSecondsRange.contains(maxSeconds) {
+      throw ValidationError("--max-seconds must be within 1…604800 (got \(maxSeconds))")
+    }
     switch (output, outputDirectory) {
     case (nil, nil): throw ValidationError("give -o OUT.wav (one input) or --out-dir DIR")
     case (_?, _?): throw ValidationError("give either -o or --out-dir, not both")
@@ -103,7 +119,9 @@ struct RenderCommand: ParsableCommand {
     let config = try global.loadConfig()
     let render = config.render
     // Inputs and the -o path are checked before the SoundFont is loaded, so mistakes fail fast.
-    var session = try RenderSession(command: self, configBits: render.bits)
+    var session = try RenderSession(
+      command: self, configBits: render.bits, limit: RenderLimit(maxSeconds: maxSeconds ?? render.maxSeconds))
+    if let soundfont { try InputFile.requireRegular(soundfont, what: "the SoundFont") }
     let font = try SoundFontLocator.locate(
       explicit: soundfont, config: render.soundfont, environment: ProcessInfo.processInfo.environment,
       projectRoots: ProjectRoots.all())
@@ -133,7 +151,9 @@ struct RenderCommand: ParsableCommand {
           + "\(String(format: "%.2f", loadSeconds)) s)")
     }
     if session.failed > 0 {
-      throw StudioFailure("\(session.failed) of \(session.inputCount) inputs could not be rendered (see above)")
+      throw StudioFailure(
+        "\(session.failed) input\(session.failed == 1 ? "" : "s") or tune\(session.failed == 1 ? "" : "s") could not be "
+          + "rendered (see above)", exitCode: 1)
     }
   }
 
@@ -146,6 +166,7 @@ struct RenderCommand: ParsableCommand {
 private struct RenderSession {
   let command: RenderCommand
   let configBits: String
+  let limit: RenderLimit
   private let inputs: [Input]
   private(set) var rendered = 0
   /// Inputs that could not be rendered (reported, then skipped).
@@ -155,13 +176,18 @@ private struct RenderSession {
 
   /// Expands the inputs and checks the `-o` path.
   /// - Throws: `StudioFailure` for a missing or unknown input, `RenderError` for an impossible `-o` path.
-  init(command: RenderCommand, configBits: String) throws {
+  init(command: RenderCommand, configBits: String, limit: RenderLimit) throws {
     self.command = command
     self.configBits = configBits
-    self.inputs = try Self.expandInputs(command)
+    self.limit = limit
     if let output = command.output {
-      try Renderer.checkOutputPath(output)
+      try AtomicWriter.checkOutput(output, inputs: command.inputs)
       _ = try AudioContainer.forPath(output)
+    }
+    if let directory = command.outputDirectory { try AtomicWriter.checkOutputDirectory(directory) }
+    self.inputs = try Self.expandInputs(command)
+    guard !inputs.isEmpty else {
+      throw StudioFailure("nothing to render: no .mid, .midi or .abc files in \(command.inputs.joined(separator: ", "))")
     }
   }
 
@@ -194,6 +220,8 @@ private struct RenderSession {
         // run, since they would fail for every file.
         printError("error: \(error)")
         failed += 1
+      } catch let error as InputProblem {
+        throw StudioFailure(error.description, exitCode: 1)
       }
       bar?.update(completed: index + 1, detail: "\(rendered) written")
     }
@@ -205,7 +233,8 @@ private struct RenderSession {
     var description: String
   }
 
-  /// Files named on the command line, plus the .mid/.midi/.abc files of named directories (sorted by name).
+  /// Files named on the command line, plus the .mid/.midi/.abc files of named directories (recursively, sorted by
+  /// path; entries that are not regular files skipped with a warning).
   private static func expandInputs(_ command: RenderCommand) throws -> [Input] {
     var result: [Input] = []
     for path in command.inputs {
@@ -217,10 +246,11 @@ private struct RenderSession {
         if command.output != nil {
           throw StudioFailure("\(path) is a directory; use --out-dir DIR to render every file in it")
         }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        let found = names.sorted().compactMap { classify((path.hasSuffix("/") ? path : path + "/") + $0) }
+        let found = try InputFile.files(under: path, extensions: ["mid", "midi", "abc"]).compactMap(classify)
         if found.isEmpty { printError("warning: \(path): no .mid, .midi or .abc files") }
         result += found
+      } else if !InputFile.isRegular(path) {
+        try InputFile.requireRegular(path)
       } else if let input = classify(path) {
         result.append(input)
       } else {
@@ -246,6 +276,9 @@ private struct RenderSession {
     } catch {
       let problem = RenderError.unreadableMIDIFile(path: path, reason: error.underlying.message)
       throw InputProblem(description: problem.description)
+    }
+    do { try limit.check(sequence, source: path) } catch let failure as StudioFailure {
+      throw InputProblem(description: failure.message)
     }
     try renderOne(sequence, to: outputPath(stem: Self.stem(path)), renderer, options)
   }
@@ -281,6 +314,14 @@ private struct RenderSession {
         printError("warning: \(problem); skipped")
         continue
       }
+      do { try limit.check(converted.sequence, source: "\(path):\(tune.location.line): \(name)") } catch let failure
+        as StudioFailure
+      {
+        if tunes.count == 1 { throw InputProblem(description: failure.message) }
+        printError("error: \(failure.message); skipped")
+        failed += 1
+        continue
+      }
       let number = String(index + 1)
       let stem =
         tunes.count == 1
@@ -307,7 +348,6 @@ private struct RenderSession {
   private mutating func renderOne(
     _ sequence: MIDISequence, to path: String, _ renderer: Renderer, _ options: RenderOptions
   ) throws {
-    try Renderer.checkOutputPath(path)
     // --bits given on the command line must fit the container; config.yaml's bits do not apply to Ogg Vorbis.
     let container = try AudioContainer.forPath(path)
     let bits = command.bits.map(\.rawValue) ?? (container == .ogg ? nil : configBits)
@@ -315,10 +355,12 @@ private struct RenderSession {
 
     // A bar over the music's frames for a single output (several outputs get a bar over the inputs).
     var bar: ProgressBar?
-    let report = try renderer.render(sequence, to: path, format: format, options: options) { progress in
-      guard command.output != nil, progress.phase == .music else { return }
-      if bar == nil { bar = ProgressBar(total: progress.totalFrames, label: "render") }
-      bar?.update(completed: progress.frames)
+    let report = try AtomicWriter.withDestination(path) { destination in
+      try renderer.render(sequence, to: destination, format: format, options: options) { progress in
+        guard command.output != nil, progress.phase == .music else { return }
+        if bar == nil { bar = ProgressBar(total: progress.totalFrames, label: "render") }
+        bar?.update(completed: progress.frames)
+      }
     }
     bar?.finish()
     rendered += 1
@@ -327,8 +369,20 @@ private struct RenderSession {
       "wrote \(path): \(String(format: "%.2f", report.seconds)) s (music \(String(format: "%.2f", report.musicSeconds)) s"
         + " + tail \(String(format: "%.2f", Double(report.tailFrames) / Double(report.sampleRate))) s), \(format), "
         + "peak \(String(format: "%.1f", report.outputPeakDBFS)) dBFS")
+    if report.outputPeakDBFS == -.infinity, Self.hasNotes(sequence) {
+      printError(
+        "warning: \(path): the audio is silent although the music has notes; the SoundFont \(renderer.soundFontPath) "
+          + "may be damaged (broken sample headers) or lack the instruments used")
+    }
     if report.clippedSamples > 0 {
       printError("warning: \(path): \(report.clippedSamples) samples clipped; lower --gain or use --normalize")
+    }
+  }
+
+  /// Whether any note-on with a non-zero velocity is played.
+  private static func hasNotes(_ sequence: MIDISequence) -> Bool {
+    sequence.tracks.contains { track in
+      track.events.contains { if case .noteOn(_, _, let v) = $0.event, v > 0 { return true } else { return false } }
     }
   }
 

@@ -23,7 +23,15 @@ struct TrainCommand: ParsableCommand {
       Settings come from config.yaml sections model, training, data and tracking; flags override them. \
       --steps alone trains that many steps (no time budget); --time-budget alone trains until the budget is spent \
       (no step limit); both: whichever comes first. Training also stops early after training.patience validations \
-      without improvement. Ctrl-C saves a checkpoint and exits; --resume continues it exactly.
+      without improvement. Ctrl-C, SIGTERM or SIGHUP saves a checkpoint and exits (a second one quits at once); \
+      --resume continues it exactly. A save is atomic as a pair (the previous checkpoint and trainer state are kept \
+      until the new ones are complete), so even a kill -9 leaves a resumable run. The run directory is locked \
+      (flock) while training: a second `train` of the same --name is refused.
+
+      Limits: --threads 1…64; each weight 0…1000.
+
+      Exit status: 0 success, 1 problems found in the corpus (no tunes, invalid UTF-8), 2 usage or I/O error \
+      (missing corpus, unwritable run directory, run locked), 130 interrupted (after saving).
 
       Output: runs/NAME/ (checkpoints, metrics.jsonl, TensorBoard events, loss.svg) and \
       models/NAME/model.safetensors (the best model by validation bits/char) with models/NAME/config.yaml and \
@@ -57,7 +65,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Seed for initialisation, window order and dropout.")
   var seed: Int?
 
-  @Option(help: "Worker threads (default: training.threads).")
+  @Option(help: "Worker threads, 1…64 (default: training.threads).")
   var threads: Int?
 
   @Option(
@@ -69,12 +77,15 @@ struct TrainCommand: ParsableCommand {
     if let timeBudget, (try? parseDuration(timeBudget)) == nil {
       throw ValidationError("--time-budget \(timeBudget) is not a duration; use e.g. 90s, 10m or 1h30m")
     }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    try Limits.check("--threads", threads, in: Limits.threads)
     if precision == .mixedBFloat16, !ComputePrecision.bfloat16Available {
       throw ValidationError("--precision bf16 needs a CPU with AVX512_BF16; use --precision fp32")
     }
-    if let name, name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-      throw ValidationError("--name must be a plain name (no '/', not starting with '.')")
+    if let name,
+      name.isEmpty || name.contains("/") || name.hasPrefix(".")
+        || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    {
+      throw ValidationError("--name must be a plain name (no '/', no control characters such as a newline, not starting with '.')")
     }
   }
 
@@ -122,14 +133,20 @@ private struct TrainingPlan {
     if let text = c.weights {
       let parts = text.split(separator: ",", omittingEmptySubsequences: false)
       let parsed = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter {
-        $0 >= 0 && $0.isFinite
+        Limits.weight.contains($0)
       }
       guard parsed.count == parts.count else {
-        throw StudioFailure("--weights \(text): expected non-negative numbers separated by commas, e.g. 1,2")
+        throw StudioFailure(
+          "--weights \(text): expected numbers between 0 and \(Int(Limits.weight.upperBound)) separated by commas, "
+            + "e.g. 1,2")
       }
       weights = parsed
     } else {
       weights = config.data.weights
+      if let bad = weights.first(where: { !Limits.weight.contains($0) }) {
+        throw StudioFailure(
+          "data.weights: \(bad) is not between 0 and \(Int(Limits.weight.upperBound))")
+      }
     }
     if weights.count == 1, corpusPaths.count > 1 { weights = Array(repeating: weights[0], count: corpusPaths.count) }
     guard weights.count == corpusPaths.count else {
@@ -184,11 +201,7 @@ private struct TrainingPlan {
   func loadData() throws -> TrainingData {
     var corpora: [(corpus: TuneCorpus, weight: Double)] = []
     for (path, weight) in zip(corpusPaths, weights) {
-      do {
-        corpora.append((try TuneCorpus.load(paths: [path]), weight))
-      } catch {
-        throw StudioFailure(cleaned(error.description), exitCode: 1)
-      }
+      corpora.append((try TuneCorpus.loadForCLI(paths: [path]), weight))
     }
     let method: SplitMethod = config.data.split == "random" ? .seededRandom : .everyTenth
     do {
@@ -201,17 +214,40 @@ private struct TrainingPlan {
   }
 
   func execute(verbose: Bool) throws {
-    let data = try loadData()
     let run = TrainingRun(directory: runDirectory)
+    // The run's paths are checked before the corpus is read: a failed resume leaves no empty run directory.
+    if resume {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: runDirectory, isDirectory: &isDirectory), isDirectory.boolValue
+      else {
+        throw StudioFailure("nothing to resume: \(runDirectory) does not exist; start without --resume")
+      }
+      if let missing = run.missingForResume {
+        throw StudioFailure("cannot resume \(runDirectory): \(missing); start without --resume or with another --name")
+      }
+    }
+    try AtomicWriter.checkOutputDirectory(runDirectory)
+    try AtomicWriter.checkOutputDirectory(modelDirectory)
+    if !resume && run.hasCheckpoint {
+      throw StudioFailure("\(runDirectory) already holds a run; pass --resume to continue it or --name to start another")
+    }
+    // The corpus is read before the run directory is made: a bad corpus leaves nothing behind.
+    let data = try loadData()
     do { try run.prepare() } catch { throw StudioFailure(cleaned(error.description)) }
+    let lock = try RunLock(directory: runDirectory)
+    defer { lock.release() }
+    run.removeStaleTemporaryFiles()
+    for path in [run.checkpointPath, run.statePath, run.bestPath, run.previousCheckpointPath, run.previousStatePath] {
+      TemporaryFiles.track(output: path)
+    }
+    TemporaryFiles.track(output: modelDirectory + "/model.safetensors")
+    if !resume && run.hasCheckpoint {
+      throw StudioFailure("\(runDirectory) already holds a run; pass --resume to continue it or --name to start another")
+    }
     let trainer: Trainer
     if resume {
-      guard run.hasCheckpoint else {
-        throw StudioFailure(
-          "nothing to resume in \(runDirectory) (no checkpoint.safetensors and "
-            + "trainer-state.safetensors); start without --resume")
-      }
       let saved = try wrap { try run.loadForResume() }
+      try checkResumeSettings(saved.checkpoint)
       trainer = try wrap { try Trainer(resuming: saved.checkpoint, state: saved.state, data: data, options: options) }
     } else {
       if run.hasCheckpoint {
@@ -243,6 +279,7 @@ private struct TrainingPlan {
           jsonLines: tracking.jsonl, tensorBoard: tracking.tensorboard, resumeFromStep: resume ? trainer.step : nil))
     }
     let interrupt = InterruptFlag()
+    defer { interrupt.uninstall() }
     let bar =
       options.timeBudget == nil
       ? ProgressBar(total: options.maxSteps, label: "train")
@@ -288,7 +325,6 @@ private struct TrainingPlan {
       }
     }
     bar.finish()
-    interrupt.uninstall()
     if tracking.svg {
       do { try tracker.writeLossCurveSVG() } catch { trackingError = error }
     }
@@ -320,6 +356,37 @@ private struct TrainingPlan {
       run: \(runDirectory)/ (resume with: studio train --name \(name) --resume)
       """)
     if summary.reason == .interrupted { throw ExitCode(130) }
+  }
+
+  /// A resume keeps the model's architecture (a changed `model:` section is refused: the weights could not be used)
+  /// and reports recipe settings that differ from the run's shipped config (they apply from the resume on).
+  func checkResumeSettings(_ checkpoint: Checkpoint) throws {
+    let h = checkpoint.hyperparameters
+    let m = config.model
+    var changed: [String] = []
+    if m.embedding != h.embeddingSize { changed.append("model.embedding \(h.embeddingSize) → \(m.embedding)") }
+    if m.hidden != h.hiddenSize { changed.append("model.hidden \(h.hiddenSize) → \(m.hidden)") }
+    if m.layers != h.layers { changed.append("model.layers \(h.layers) → \(m.layers)") }
+    guard changed.isEmpty else {
+      throw StudioFailure(
+        "cannot resume \(runDirectory) with another architecture (\(changed.joined(separator: ", "))); resume with "
+          + "the settings the run was started with, or start a new run with --name")
+    }
+    let shipped = modelDirectory + "/config.yaml"
+    guard FileManager.default.fileExists(atPath: shipped), let before = try? StudioConfig(contentsOf: shipped) else { return }
+    var recipe: [String] = []
+    let (a, b) = (before.training, config.training)
+    if a.batchSize != b.batchSize { recipe.append("training.batch_size \(a.batchSize) → \(b.batchSize)") }
+    if a.sequenceLength != b.sequenceLength {
+      recipe.append("training.sequence_length \(a.sequenceLength) → \(b.sequenceLength)")
+    }
+    if a.learningRate != b.learningRate { recipe.append("training.learning_rate \(a.learningRate) → \(b.learningRate)") }
+    if a.schedule != b.schedule { recipe.append("training.schedule \(a.schedule) → \(b.schedule)") }
+    if m.dropout != before.model.dropout { recipe.append("model.dropout \(before.model.dropout) → \(m.dropout)") }
+    if !recipe.isEmpty {
+      printError("note: resuming with changed settings (they apply from step \(checkpoint.step ?? 0) on): "
+        + recipe.joined(separator: ", "))
+    }
   }
 
   /// `models/NAME/config.yaml`: the settings that reproduce this model (`studio train --config …`).
@@ -413,29 +480,53 @@ private func formatRate(_ x: Double) -> String {
   x >= 1000 ? String(format: "%.1fk", x / 1000) : String(format: "%.0f", x)
 }
 
-/// Ctrl-C handling for a long job: the first SIGINT sets the flag (the training loop saves a checkpoint and stops at
-/// the next step boundary); a second one terminates at once.
+/// Ctrl-C, SIGTERM and SIGHUP for a long job: the first one sets the flag (the training loop saves a checkpoint and
+/// stops at the next step boundary); a second one terminates at once (`SignalHandling`).
 private final class InterruptFlag: Sendable {
   private let flag = Atomic<Bool>(false)
-  // Set once in init, then only resumed/cancelled: DispatchSource's methods are thread-safe.
-  private nonisolated(unsafe) let source: any DispatchSourceSignal
 
   init() {
-    signal(SIGINT, SIG_IGN)
-    source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler { [weak self] in self?.fire() }
-    source.resume()
+    SignalHandling.setFirstSignalHandler { [self] signo in fire(signo) }
   }
 
-  private func fire() {
-    if flag.exchange(true, ordering: .relaxed) { exit(130) }
-    printError("\ninterrupted: saving a checkpoint after this step (Ctrl-C again to quit at once)")
+  private func fire(_ signo: Int32) {
+    flag.store(true, ordering: .relaxed)
+    printError(
+      "\n\(SignalHandling.name(signo)): saving a checkpoint after this step (Ctrl-C again to quit at once)")
   }
 
   var isSet: Bool { flag.load(ordering: .relaxed) }
 
-  func uninstall() {
-    source.cancel()
-    signal(SIGINT, SIG_DFL)
+  func uninstall() { SignalHandling.setFirstSignalHandler(nil) }
+}
+
+/// An exclusive lock on a run directory (`flock` on `DIR/.lock`), held while training, so two `train` processes
+/// of one run cannot interleave their checkpoints and metrics.
+private final class RunLock {
+  private var fd: Int32
+
+  /// - Throws: `StudioFailure` (exit status 2) when another process holds the lock or the file cannot be opened.
+  init(directory: String) throws {
+    let path = directory + "/.lock"
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw StudioFailure("cannot lock \(directory): \(InputFile.reason(errno))") }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      let code = errno
+      close(fd)
+      fd = -1
+      throw StudioFailure(
+        code == EWOULDBLOCK
+          ? "\(directory) is in use by another `studio train` (its lock \(path) is held); wait for it or pick another --name"
+          : "cannot lock \(directory): \(InputFile.reason(code))")
+    }
   }
+
+  func release() {
+    guard fd >= 0 else { return }
+    flock(fd, LOCK_UN)
+    close(fd)
+    fd = -1
+  }
+
+  deinit { release() }
 }

@@ -21,7 +21,8 @@ struct ValidateCommand: ParsableCommand {
         studio validate reels.abc --index 3 --strict
         studio validate ../shared/corpora --format json > report.jsonl
 
-      Exit status: 0 no errors, 1 errors found, 2 usage or I/O error (missing file, unreadable directory).
+      Exit status: 0 no errors, 1 errors found, 2 usage or I/O error (missing file, unreadable directory, a \
+      directory without .abc files, a FIFO or device given as input).
       """)
 
   /// `--format` values.
@@ -53,7 +54,8 @@ struct ValidateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let (files, missing) = BatchValidator.findABCFiles(paths)
+    _ = try global.loadConfig()
+    let (files, missing) = try Self.findABCFiles(paths)
     for m in missing { printError("error: \(m.path): \(m.reason)") }
     let batch = BatchValidator(
       parseOptions: ParseOptions(
@@ -68,6 +70,30 @@ struct ValidateCommand: ParsableCommand {
       throw StudioFailure("\(missing.count + summary.unreadable) path(s) could not be read", exitCode: 2)
     }
     if summary.errors > 0 { throw ExitCode(1) }
+  }
+}
+
+extension ValidateCommand {
+  /// Files as given, plus the regular `*.abc` files under directories (recursively, sorted; FIFOs and devices
+  /// skipped with a warning). A missing path, or a directory without `.abc` files, is reported as a problem.
+  static func findABCFiles(_ paths: [String]) throws -> (files: [String], missing: [(path: String, reason: String)]) {
+    var files: [String] = []
+    var missing: [(path: String, reason: String)] = []
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        missing.append((path, "no such file or directory"))
+        continue
+      }
+      guard isDirectory.boolValue else {
+        files.append(path)
+        continue
+      }
+      let found = try InputFile.files(under: path, extensions: ["abc"])
+      if found.isEmpty { missing.append((path, "no .abc files in this directory; nothing to check")) }
+      files += found
+    }
+    return (files, missing)
   }
 }
 

@@ -38,6 +38,15 @@ struct EvaluationJob {
 
   func run(progress: (Int) -> Void = { _ in }) throws -> ModelEvaluation {
     let start = ContinuousClock.now
+    // A corpus named on the command line must exist: checked before the long sampling, and an error (exit 2),
+    // not a note.
+    for path in corpusPaths {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw StudioFailure("cannot read the corpus \(path): no such file or directory")
+      }
+      if !isDirectory.boolValue { try InputFile.requireRegular(path, what: "the corpus") }
+    }
     let modelPath = try ModelLocator.resolve(modelName, modelsDirectory: config.training.modelsDirectory)
     let checkpoint = try Checkpoint.read(path: modelPath)
     let model = try LanguageModel(checkpoint: checkpoint, threads: threads)
@@ -89,7 +98,7 @@ struct EvaluationJob {
         missing.append(path)
         continue
       }
-      corpora.append(try TuneCorpus.load(paths: [found]))
+      corpora.append(try TuneCorpus.loadForCLI(paths: [found]))
     }
     if plan.paths.isEmpty || !missing.isEmpty {
       let what = missing.isEmpty ? "no corpus is configured" : "corpus \(missing.joined(separator: ", ")) not found"

@@ -54,6 +54,8 @@ struct GenerationJob {
     let g = config.generation
     let seed = command.seed ?? g.seed.map { UInt64(bitPattern: Int64($0)) } ?? UInt64.random(in: 0...999_999)
     if command.seed == nil && g.seed == nil { printError("seed \(seed) (pass --seed \(seed) to repeat this run)") }
+    // The output directory is checked before the model is loaded and anything is sampled.
+    try AtomicWriter.checkOutputDirectory(command.outputDirectory ?? g.outputDirectory)
     let modelName = command.model ?? g.model
     let modelPath = try ModelLocator.resolve(modelName, modelsDirectory: config.training.modelsDirectory)
     let settings = settings(seed: seed, modelPath: modelPath)
@@ -79,6 +81,7 @@ struct GenerationJob {
         sampleRate: config.render.sampleRate, gain: config.render.gain, reverb: config.render.reverb,
         chorus: config.render.chorus),
       sampleFormat: SampleFormat(rawValue: config.render.bits))
+    writer.limit = RenderLimit(maxSeconds: config.render.maxSeconds)
     let generator = try TuneGenerator(model: model, settings: settings)
 
     let bar = ProgressBar(total: settings.count, label: "generate")
@@ -111,10 +114,11 @@ struct GenerationJob {
     }
     if command.format == .json { printError(report) } else { print(report) }
     guard failures.isEmpty else {
-      let lines = failures.map { failure in
+      var lines = failures.map { failure in
         "tune \(failure.number): no valid tune in \(failure.attempts) attempts; last sample: "
           + failure.lastReasons.prefix(3).joined(separator: "; ")
       }
+      if summary.failed > failures.count { lines.append("… and \(summary.failed - failures.count) more tunes") }
       throw StudioFailure(
         lines.joined(separator: "\n") + "\n(try a lower --temperature, a smaller --top-p or a larger --max-attempts)",
         exitCode: 1)

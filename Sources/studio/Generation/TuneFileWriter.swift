@@ -24,6 +24,8 @@ final class TuneFileWriter {
   private let soundFontPath: String?
   private let synthConfiguration: SynthConfiguration
   private let sampleFormat: SampleFormat?
+  /// The longest audio rendered per tune (`render.max_seconds`).
+  var limit = RenderLimit(maxSeconds: RenderConfig.defaultMaxSeconds)
   /// Called after each tune's files are written (the seam for `--play`).
   var onWritten: [(GeneratedTune, Written) throws -> Void] = []
 
@@ -63,8 +65,14 @@ final class TuneFileWriter {
         if wav {
           let path = stem + ".wav"
           let format = try AudioFileFormat.forPath(path, sampleFormat: sampleFormat)
-          try makeRenderer().render(sequence, to: path, format: format)
-          written.wav = path
+          do {
+            try limit.check(sequence, source: written.abc)
+            let renderer = try makeRenderer()
+            try AtomicWriter.withDestination(path) { try renderer.render(sequence, to: $0, format: format) }
+            written.wav = path
+          } catch let tooLong as StudioFailure where tooLong.exitCode == 1 {
+            written.warnings.append("no audio written: \(tooLong.message)")
+          }
         }
       case .failure(let problem):
         written.warnings.append("\(written.abc): no MIDI or audio written: \(problem.description)")

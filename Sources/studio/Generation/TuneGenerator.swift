@@ -73,7 +73,8 @@ final class TuneGenerator {
     let count = settings.count
     // Greedy decoding draws the same sample every time, so a second attempt could only repeat the first.
     let maxAttempts = settings.raw || settings.sampling.temperature == 0 ? 1 : settings.maxAttempts
-    var tunes = (1...count).map { TuneState(number: $0) }
+    // Only the tunes between the last delivered one and the planning frontier are held: memory is flat in the count.
+    var tunes = TuneStates()
     var delivered = 0  // tunes 1...delivered have been handed to onTune or failed
     var failures: [GenerationFailure] = []
     var summary = GenerationSummary(
@@ -137,10 +138,12 @@ final class TuneGenerator {
           try onTune(tune)
         } else {
           summary.failed += 1
-          failures.append(
+          // The first failures are kept for the report; the count says how many there were.
+          if failures.count < Self.reportedFailures { failures.append(
             GenerationFailure(
-              number: state.number, attempts: judged, lastReasons: state.results[judged]?.reasons ?? []))
+              number: state.number, attempts: judged, lastReasons: state.results[judged]?.reasons ?? [])) }
         }
+        tunes.remove(delivered)
         delivered += 1
       }
     }
@@ -166,6 +169,21 @@ final class TuneGenerator {
     var accepted: GeneratedTune?
     var failed: Bool { accepted == nil }
     var attempts: Int
+  }
+
+  /// Failures listed in the result (`summary.failed` counts them all).
+  static let reportedFailures = 100
+
+  /// The state of tunes not yet delivered, by 0-based index; an index never seen is a fresh tune.
+  private struct TuneStates {
+    private var states: [Int: TuneState] = [:]
+
+    subscript(index: Int) -> TuneState {
+      get { states[index] ?? TuneState(number: index + 1) }
+      set { states[index] = newValue }
+    }
+
+    mutating func remove(_ index: Int) { states[index] = nil }
   }
 
   private struct TuneState {

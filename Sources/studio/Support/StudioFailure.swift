@@ -27,6 +27,7 @@ extension Studio {
   static func runMain(_ arguments: [String]? = nil) -> Never {
     do {
       var command = try parseAsRoot(arguments)
+      SignalHandling.install()
       try command.run()
       Foundation.exit(0)
     } catch let failure as StudioFailure {

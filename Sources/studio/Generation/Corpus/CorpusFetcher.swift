@@ -58,11 +58,18 @@ enum CorpusFetcher {
   /// - Throws: `FetchError`, or `AtomicWriter.WriteError` when the result cannot be written.
   static func fetch(_ name: String, into directory: String, log: (String) -> Void) throws -> String {
     guard let source = sources.first(where: { $0.name == name }) else { throw FetchError.unknownCorpus(name) }
+    // The output is checked before anything is downloaded.
+    let destination = (directory.hasSuffix("/") ? directory : directory + "/") + source.fileName
+    try AtomicWriter.checkOutput(destination)
     let work = FileManager.default.temporaryDirectory.appendingPathComponent(
       "studio-fetch-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     ).path
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: work) }
+    TemporaryFiles.track(directory: work)
+    defer {
+      try? FileManager.default.removeItem(atPath: work)
+      TemporaryFiles.untrack(directory: work)
+    }
     let constraints = work + "/constraints.txt"
     try AtomicWriter.write("setuptools<70\n", to: constraints)
 
@@ -79,7 +86,6 @@ enum CorpusFetcher {
     try run("tar", ["-xzf", sdist, "-C", work, source.member], environment: nil)
     let extracted = work + "/" + source.member
     let bytes = try verify(extracted, sha256: source.fileSHA256, shownAs: source.fileName)
-    let destination = (directory.hasSuffix("/") ? directory : directory + "/") + source.fileName
     try AtomicWriter.write(bytes, to: destination)
     return destination
   }

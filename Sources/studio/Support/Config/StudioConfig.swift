@@ -15,8 +15,13 @@ struct StudioConfig {
 
   /// Reads and checks a config file. Unknown sections or keys and wrong types are errors naming the key and file.
   init(contentsOf path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ConfigError(file: path, key: nil, line: nil, column: nil, message: "cannot read the file (missing or unreadable)")
+    let data: [UInt8]
+    do {
+      data = try InputFile.read(path)
+    } catch let failure as StudioFailure {
+      throw ConfigError(
+        file: path, key: nil, line: nil, column: nil,
+        message: failure.message.replacingOccurrences(of: "cannot read \(path): ", with: "cannot read the file: "))
     }
     try self.init(text: String(decoding: data, as: UTF8.self), path: path)
   }
@@ -138,7 +143,7 @@ struct TrainingConfig {
     patience = try s.int("patience", default: patience, range: 0...1_000_000)
     checkpointEvery = try s.int("checkpoint_every", default: checkpointEvery, range: 1...100_000_000)
     seed = try s.int("seed", default: seed)
-    threads = try s.int("threads", default: threads, range: 1...256)
+    threads = try s.int("threads", default: threads, range: Limits.threads)
     openblasKernel = try s.string("openblas_kernel", default: openblasKernel)
     runDirectory = try s.string("run_dir", default: runDirectory)
     modelsDirectory = try s.string("models_dir", default: modelsDirectory)
@@ -183,18 +188,18 @@ struct GenerationConfig {
   init() {}
   init(_ s: ConfigSection) throws {
     model = try s.string("model", default: model)
-    count = try s.int("count", default: count, range: 1...100_000)
+    count = try s.int("count", default: count, range: Limits.tunes)
     temperature = try s.double("temperature", default: temperature, range: 0...10)
     topK = try s.int("top_k", default: topK, range: 0...100_000)
     topP = try s.double("top_p", default: topP, range: 0...1)
-    maxCharacters = try s.int("max_chars", default: maxCharacters, range: 1...10_000_000)
-    maxAttempts = try s.int("max_attempts", default: maxAttempts, range: 1...10_000)
+    maxCharacters = try s.int("max_chars", default: maxCharacters, range: Limits.characters)
+    maxAttempts = try s.int("max_attempts", default: maxAttempts, range: Limits.attempts)
     seed = try s.optionalInt("seed")
     outputDirectory = try s.string("out_dir", default: outputDirectory)
     midi = try s.bool("midi", default: midi)
     wav = try s.bool("wav", default: wav)
-    batch = try s.int("batch", default: batch, range: 1...256)
-    threads = try s.int("threads", default: threads, range: 1...64)
+    batch = try s.int("batch", default: batch, range: Limits.batch)
+    threads = try s.int("threads", default: threads, range: Limits.threads)
     structure = try s.bool("structure", default: structure)
     tonicBias = try s.double("tonic_bias", default: tonicBias, range: 0...20)
     repeatBars = try s.double("repeat_bars", default: repeatBars, range: 0...1)
@@ -215,6 +220,11 @@ struct RenderConfig {
   var normalize = false
   /// Longest release/reverb tail after the last note, in seconds (it ends sooner once silent).
   var tail = 3.0
+  /// Longest audio rendered from one tune or MIDI file, in seconds (`--max-seconds` raises it for one run); longer
+  /// music is refused before rendering, so a damaged file cannot fill the disk.
+  var maxSeconds = RenderConfig.defaultMaxSeconds
+  static let defaultMaxSeconds = 3600.0
+  static let maxSecondsRange = 1.0...604_800.0
 
   init() {}
   init(_ s: ConfigSection) throws {
@@ -229,6 +239,7 @@ struct RenderConfig {
     }
     normalize = try s.bool("normalize", default: normalize)
     tail = try s.double("tail", default: tail, range: 0...60)
+    maxSeconds = try s.double("max_seconds", default: maxSeconds, range: RenderConfig.maxSecondsRange)
     try s.finish()
   }
 }
