@@ -22,8 +22,19 @@ import Testing
     #expect(zip(noteOnTimes, [0.0, 0.6, 1.2]).allSatisfy { abs($0 - $1) < 1e-9 })
     #expect(delivered.last.map { abs($0.seconds - 1.5) < 1e-9 } == true)
     #expect(sink.log.first == .configureQueue(ppq: 480, microsecondsPerQuarter: 600_000))
-    #expect(sink.log[1] == .startQueue)
     #expect(sink.log.last == .stopQueue(tick: 1440))
+  }
+
+  @Test func firstBatchIsHandedOverBeforeTheQueueStarts() throws {
+    var sink = RecordingSink()
+    let options = PlaybackOptions(lookaheadSeconds: 0.7)
+    _ = try MIDIPlayer(options: options).play(sequence, to: &sink)
+    let plan = PlaybackScheduler(options: options).plan(for: sequence)
+    let start = try #require(sink.log.firstIndex(of: .startQueue))
+    let firstBatch = zip(plan.timeline, plan.timelineSeconds).filter { $0.1 <= 0.7 }.map(\.0)
+    #expect(!firstBatch.isEmpty)
+    #expect(Array(sink.log[1..<start]) == firstBatch)
+    #expect(sink.log.filter { $0 == .startQueue }.count == 1)
   }
 
   @Test func tempoScaleChangesOnlyTheTiming() throws {

@@ -1,4 +1,5 @@
-/// Plays a sequence on a `MIDIEventSink`: configures and starts the queue, keeps `lookaheadSeconds` of
+/// Plays a sequence on a `MIDIEventSink`: configures the queue, hands it the first `lookaheadSeconds` of events,
+/// starts it, keeps `lookaheadSeconds` of
 /// tick-stamped events ahead of the queue position, waits until everything is delivered, and on a stop request
 /// or an error sends the plan's panic messages. Runs on the caller's thread; the sink is its single owner.
 public struct MIDIPlayer: Sendable {
@@ -33,10 +34,16 @@ public struct MIDIPlayer: Sendable {
     do throws(ALSAError) {
       try performSoon(
         .configureQueue(ppq: plan.ppq, microsecondsPerQuarter: plan.initialMicrosecondsPerQuarter), on: &sink)
+      let lookahead = options.lookaheadSeconds.isFinite && options.lookaheadSeconds > 0 ? options.lookaheadSeconds : 1
+      // The first batch goes out before the queue starts, so the events at tick 0 are already in the sequencer when
+      // the clock begins (started first, they arrived 0-12 ms late on a real sequencer).
+      var next = 0
+      while next < plan.timeline.count, plan.timelineSeconds[next] <= lookahead {
+        guard try sink.perform(plan.timeline[next]) else { break }  // pool full: the loop below sends the rest
+        next += 1
+      }
       try performSoon(.startQueue, on: &sink)
       _ = try sink.flush()
-      let lookahead = options.lookaheadSeconds.isFinite && options.lookaheadSeconds > 0 ? options.lookaheadSeconds : 1
-      var next = 0
       var lastTick = -1
       var idlePolls = 0
       while true {
