@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle=.build/debug/studioPackageTests.xctest
 vm=../shared/tools/with-alsa-seq.sh
-run=("$bundle" --testing-library swift-testing --no-parallel --filter 'ALSA')
+run=("$bundle" --testing-library swift-testing --no-parallel --filter 'MIDITests\.ALSA')
 [[ -x $bundle ]] || swift build --build-tests
 if [[ -e /dev/snd/seq ]]; then
   if [[ ${1-} == --force ]]; then exec "${run[@]}"; fi

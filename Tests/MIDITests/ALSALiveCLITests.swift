@@ -12,55 +12,80 @@ import Testing
   static let ready = hasSequencer && StudioBinary.url != nil
   static let why = "needs an ALSA sequencer (/dev/snd/seq; scripts/test.sh runs these in a VM) and a built studio"
 
-  /// A `studio` process whose output goes to files, so a test can wait for a line while it runs.
+  /// A `studio` process whose output goes to files, so a test can wait for a line while it runs. Spawned with
+  /// `posix_spawn` and reaped with `waitpid`: no run loop involved (Foundation's `Process` could not create its
+  /// wake-up socket pair inside the VM).
   final class Studio {
-    let process = Process()
-    let directory: URL
-    let outPath: URL
-    let errPath: URL
+    let pid: pid_t
+    let outPath: String
+    let errPath: String
 
     init(_ arguments: [String], in directory: URL) throws {
-      self.directory = directory
+      let executable = try #require(StudioBinary.url).path
       let tag = UUID().uuidString.prefix(8)
-      outPath = directory.appendingPathComponent("studio-\(tag).out")
-      errPath = directory.appendingPathComponent("studio-\(tag).err")
-      FileManager.default.createFile(atPath: outPath.path, contents: nil)
-      FileManager.default.createFile(atPath: errPath.path, contents: nil)
-      process.executableURL = try #require(StudioBinary.url)
-      process.arguments = arguments
-      process.currentDirectoryURL = directory
-      process.standardInput = FileHandle.nullDevice
-      process.standardOutput = try FileHandle(forWritingTo: outPath)
-      process.standardError = try FileHandle(forWritingTo: errPath)
-      try process.run()
+      outPath = directory.appendingPathComponent("studio-\(tag).out").path
+      errPath = directory.appendingPathComponent("studio-\(tag).err").path
+      var actions = posix_spawn_file_actions_t()
+      posix_spawn_file_actions_init(&actions)
+      defer { posix_spawn_file_actions_destroy(&actions) }
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+      posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+      posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+      let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+      defer { for pointer in argv { free(pointer) } }
+      var child: pid_t = 0
+      let rc = posix_spawn(&child, executable, &actions, nil, argv, environ)
+      try #require(rc == 0, "posix_spawn \(executable) failed: \(rc)")
+      pid = child
     }
 
-    var stdout: String { (try? String(contentsOf: outPath, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOf: errPath, encoding: .utf8)) ?? "" }
+    var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
+
+    private var status: Int32?
+
+    /// Reaps the process if it has ended; its exit status (128 + signal when killed), or `nil` while it runs.
+    func poll() -> Int32? {
+      if let status { return status }
+      var raw: Int32 = 0
+      guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
+      let signal = raw & 0x7F
+      status = signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
+      return status
+    }
 
     /// Waits until standard error contains `text`; `false` after `timeout` seconds or when the process ended first.
-    func waitForStderr(_ text: String, timeout: Double = 10) -> Bool {
+    func waitForStderr(_ text: String, timeout: Double = 40) -> Bool {
       let deadline = Date().addingTimeInterval(timeout)
       while Date() < deadline {
         if stderr.contains(text) { return true }
-        if !process.isRunning { return stderr.contains(text) }
+        if poll() != nil { return stderr.contains(text) }
         usleep(20_000)
       }
       return false
     }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { kill(pid, number) }
 
     /// The exit status, or `nil` (after killing it) when it still runs after `timeout` seconds.
-    func wait(timeout: Double = 15) -> Int32? {
+    func wait(timeout: Double = 60) -> Int32? {
       let deadline = Date().addingTimeInterval(timeout)
-      while process.isRunning, Date() < deadline { usleep(20_000) }
-      guard !process.isRunning else {
-        process.terminate()
-        process.waitUntilExit()
-        return nil
+      while Date() < deadline {
+        if let status = poll() { return status }
+        usleep(20_000)
       }
-      return process.terminationStatus
+      kill(pid, SIGKILL)
+      var raw: Int32 = 0
+      waitpid(pid, &raw, 0)
+      return nil
+    }
+
+    deinit {
+      if poll() == nil {
+        kill(pid, SIGKILL)
+        var raw: Int32 = 0
+        waitpid(pid, &raw, 0)
+      }
     }
   }
 
@@ -98,20 +123,20 @@ import Testing
 
     """
 
-  /// Four bars of a jig: the phrase `studio record` must give back.
+  /// Four bars of a jig (3 s at Q:1/4=240): the phrase `studio record` must give back.
   static let jig = """
     X:1
     T:Jig
     M:6/8
     L:1/8
-    Q:1/4=120
+    Q:1/4=240
     K:G
     GAB d2B|c2A B2G|GAB dBd|e3 d3|]
 
     """
 
   /// Waits until `receiver` has had a note (for at most `timeout` seconds); returns what arrived.
-  static func firstNotes(_ receiver: ALSAInput, timeout: Double = 10) throws -> [ALSAInput.Received] {
+  static func firstNotes(_ receiver: ALSAInput, timeout: Double = 40) throws -> [ALSAInput.Received] {
     let deadline = Date().addingTimeInterval(timeout)
     var received: [ALSAInput.Received] = []
     while Date() < deadline, !received.contains(where: { $0.event.isNoteStart }) {
@@ -189,7 +214,7 @@ import Testing
     #expect(try Self.firstNotes(try #require(receiver)).contains { $0.event.isNoteStart })
     receiver = nil
     let began = Date()
-    #expect(studio.wait(timeout: 10) == 2, "\(studio.stderr)")
+    #expect(studio.wait(timeout: 20) == 2, "\(studio.stderr)")
     #expect(Date().timeIntervalSince(began) < 5)
     #expect(studio.stderr.contains("disappeared while playing"), "\(studio.stderr)")
   }
@@ -200,7 +225,7 @@ import Testing
   static func notesInEighths(_ abc: String) throws -> [(pitch: Int, eighth: Double)] {
     let sequence = try ABCToMIDI.sequence(fromABCText: abc).sequence
     let map = sequence.tempoMap
-    let eighth = 0.25  // at Q:1/4=120 and --tempo 120
+    let eighth = 0.125  // at Q:1/4=240 and --tempo 240
     let notes = sequence.notes().sorted { $0.startTick < $1.startTick }
     let origin = map.seconds(atTick: notes.first?.startTick ?? 0)
     return notes.map { (Int($0.pitch.value), (map.seconds(atTick: $0.startTick) - origin) / eighth) }
@@ -213,8 +238,8 @@ import Testing
     let jig = try Self.write(Self.jig, "jig.abc", in: dir)
     let recorder = try Studio(
       [
-        "record", "--port", "14:0", "-o", "phrase.abc", "-o", "phrase.mid", "--bars", "4", "--meter", "6/8", "--key",
-        "G", "--tempo", "120", "--quantize", "1/8",
+        "record", "--port", "14:0", "-o", dir.appendingPathComponent("phrase.abc").path, "-o", dir.appendingPathComponent("phrase.mid").path, "--bars", "4", "--meter", "6/8", "--key",
+        "G", "--tempo", "240", "--quantize", "1/8",
       ], in: dir)
     #expect(recorder.waitForStderr("recording from 14:0"), "\(recorder.stderr)")
     let player = try Studio(["play", jig, "--port", "14:0"], in: dir)
@@ -236,7 +261,7 @@ import Testing
     let dir = try Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let jig = try Self.write(Self.jig, "jig.abc", in: dir)
-    let recorder = try Studio(["record", "--port", "14:0", "-o", "take.abc", "--tempo", "120"], in: dir)
+    let recorder = try Studio(["record", "--port", "14:0", "-o", dir.appendingPathComponent("take.abc").path, "--tempo", "240"], in: dir)
     #expect(recorder.waitForStderr("until Ctrl-C"), "\(recorder.stderr)")
     let player = try Studio(["play", jig, "--port", "14:0"], in: dir)
     #expect(player.wait() == 0, "\(player.stderr)")
@@ -252,7 +277,7 @@ import Testing
   func emptyRecordingIsAClearErrorAndWritesNothing() throws {
     let dir = try Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let recorder = try Studio(["record", "--port", "14:0", "-o", "empty.abc"], in: dir)
+    let recorder = try Studio(["record", "--port", "14:0", "-o", dir.appendingPathComponent("empty.abc").path], in: dir)
     #expect(recorder.waitForStderr("recording from"), "\(recorder.stderr)")
     recorder.signal(SIGTERM)
     #expect(recorder.wait() == 2, "\(recorder.stderr)")
@@ -264,21 +289,21 @@ import Testing
   func unknownAndUnpluggedPortsAreClearErrors() throws {
     let dir = try Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let unknown = try Studio(["record", "--port", "250:0", "-o", "x.abc"], in: dir)
+    let unknown = try Studio(["record", "--port", "250:0", "-o", dir.appendingPathComponent("x.abc").path], in: dir)
     #expect(unknown.wait() == 2)
     #expect(unknown.stderr.contains("unknown ALSA port '250:0'"), "\(unknown.stderr)")
 
     // A keyboard (our output port) that is unplugged after a few notes.
     var keyboard: ALSAOutput? = try ALSAOutput(clientName: "studio-test-keyboard", destination: nil)
     let recorder = try Studio(
-      ["record", "--port", try #require(keyboard?.address), "-o", "unplugged.abc"], in: dir)
+      ["record", "--port", try #require(keyboard?.address), "-o", dir.appendingPathComponent("unplugged.abc").path], in: dir)
     #expect(recorder.waitForStderr("recording from"), "\(recorder.stderr)")
     var output = try #require(keyboard)
     let phrase = try ABCToMIDI.sequence(fromABCText: Self.jig).sequence
     #expect(try MIDIPlayer(options: PlaybackOptions(tempoScale: 4, waitForSubscriber: true)).play(phrase, to: &output) == .finished)
     keyboard = nil
     output = try ALSAOutput(clientName: "studio-test-placeholder", destination: nil)  // drops the last reference
-    #expect(recorder.wait(timeout: 10) == 2, "\(recorder.stderr)")
+    #expect(recorder.wait(timeout: 20) == 2, "\(recorder.stderr)")
     #expect(recorder.stderr.contains("disappeared while recording"), "\(recorder.stderr)")
     let abc = try String(contentsOf: dir.appendingPathComponent("unplugged.abc"), encoding: .utf8)
     #expect(abc.contains("K:"), "what was played before the unplugging is kept")
@@ -290,7 +315,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let clicks = try ALSAInput()
     let recorder = try Studio(
-      ["record", "--port", "14:0", "--metronome", clicks.address, "-o", "m.abc", "--bars", "1", "--meter", "3/4",
+      ["record", "--port", "14:0", "--metronome", clicks.address, "-o", dir.appendingPathComponent("m.abc").path, "--bars", "1", "--meter", "3/4",
        "--tempo", "240"], in: dir)
     // One bar of count-in and one bar of recording at 240 BPM: six clicks 0.25 s apart, then "nothing recorded".
     #expect(recorder.wait() == 2, "\(recorder.stderr)")
@@ -304,7 +329,7 @@ import Testing
   func recordWithoutASequencerSaysHowToGetOne() throws {
     let dir = try Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let studio = try Studio(["record", "--port", "14:0", "-o", "x.abc"], in: dir)
+    let studio = try Studio(["record", "--port", "14:0", "-o", dir.appendingPathComponent("x.abc").path], in: dir)
     #expect(studio.wait() == 2)
     #expect(studio.stderr.contains("ALSA sequencer not available"), "\(studio.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.abc").path))

@@ -37,6 +37,22 @@ import Testing
     #expect(sink.log.filter { $0 == .startQueue }.count == 1)
   }
 
+  @Test func aDenseFirstSecondStillLetsTheQueueStart() throws {
+    // 400 notes in the first second: more than fit in the sequencer's pool while the queue stands still.
+    var events: [TimedMIDIEvent] = []
+    for step in 0..<400 {
+      events.append(TimedMIDIEvent(tick: step * 2, .noteOn(channel: MIDIChannel(0), note: 60, velocity: 80)))
+      events.append(TimedMIDIEvent(tick: step * 2 + 1, .noteOff(channel: MIDIChannel(0), note: 60, velocity: 0)))
+    }
+    let dense = MIDISequence(format: 0, ppq: 480, tracks: [MIDITrack(events: events)])
+    var sink = RecordingSink()
+    sink.poolCapacity = 300
+    #expect(try MIDIPlayer().play(dense, to: &sink) == .finished)
+    let start = try #require(sink.log.firstIndex(of: .startQueue))
+    #expect(start == 1 + MIDIPlayer.firstBatchLimit)
+    #expect(sink.deliveries.count == 800)
+  }
+
   @Test func tempoScaleChangesOnlyTheTiming() throws {
     var normal = RecordingSink()
     var fast = RecordingSink()

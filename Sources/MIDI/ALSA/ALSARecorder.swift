@@ -30,7 +30,7 @@ public final class ALSARecorder {
   /// Opens the sequencer, creates the input port (tick time-stamping on a new queue at `microsecondsPerQuarter`
   /// and `ppq`) and subscribes it to `source` (`client:port`, a client name or a name prefix), or leaves it for
   /// other programs to connect when `source` is `nil`; with `metronome`, also an output port connected to it.
-  /// The queue starts at once. Wraps `snd_seq_create_port`, `snd_seq_parse_address`, `snd_seq_connect_from`,
+  /// The queue starts in `record(into:shouldStop:onProgress:)`. Wraps `snd_seq_create_port`, `snd_seq_parse_address`, `snd_seq_connect_from`,
   /// `snd_seq_connect_to`, `snd_seq_alloc_named_queue`, `snd_seq_set_queue_tempo` and `snd_seq_control_queue`.
   /// - Throws: `ALSAError`: `.sequencerUnavailable`, `.unknownPort`, `.portNotReadable`, `.portNotWritable` or
   ///   `.callFailed`.
@@ -153,9 +153,6 @@ public final class ALSARecorder {
       setup.clickPort = clickPort
       setup.metronomeName = found.name
     }
-    try ALSASequencer.check(
-      snd_seq_control_queue(seq, queue, Int32(CAlsa_type_start()), 0, nil), "snd_seq_control_queue")
-    try ALSASequencer.check(snd_seq_drain_output(seq), "snd_seq_drain_output")
     return setup
   }
 
@@ -179,6 +176,16 @@ public final class ALSARecorder {
       snd_seq_client_info_free(clientInfo)
     }
     return (client, port, "\(client):\(port) (\(clientName), \(portName))")
+  }
+
+  /// Starts the queue, keeping the clicks already scheduled on it (CONTINUE: START would remove them).
+  /// Wraps `snd_seq_control_queue` and `snd_seq_drain_output`.
+  func startQueue() throws(ALSAError) {
+    try sequencer.withRaw { seq throws(ALSAError) in
+      try ALSASequencer.check(
+        snd_seq_control_queue(seq, queue, Int32(CAlsa_type_continue()), 0, nil), "snd_seq_control_queue")
+      try ALSASequencer.check(snd_seq_drain_output(seq), "snd_seq_drain_output")
+    }
   }
 
   /// The queue's current tick. Wraps `snd_seq_get_queue_status`.
@@ -288,16 +295,23 @@ extension ALSARecorder {
   ) throws(ALSAError) -> Outcome {
     defer { stopMetronome() }
     var nextClick = 0
+    let beat = recording.beatTicks
+    let bar = recording.barTicks
+    func scheduleClicks(through tick: Int, end: Int?) throws(ALSAError) {
+      guard clickPort != nil else { return }
+      while nextClick <= tick, !(end.map { nextClick >= $0 } ?? false) {
+        try scheduleClick(atTick: nextClick, accent: nextClick % bar == 0)
+        nextClick += beat
+      }
+    }
+    // The first clicks go on the queue before it starts, so the count-in begins on time.
+    try scheduleClicks(through: 2 * beat, end: recording.endTick)
+    try startQueue()
     while true {
       try checkSource()
       let tick = try currentTick()
       for item in try receive() { recording.append(item.event, atTick: item.tick) }
-      if clickPort != nil {
-        while nextClick <= tick + 2 * recording.beatTicks, !(recording.endTick.map { nextClick >= $0 } ?? false) {
-          try scheduleClick(atTick: nextClick, accent: nextClick % recording.barTicks == 0)
-          nextClick += recording.beatTicks
-        }
-      }
+      try scheduleClicks(through: tick + 2 * beat, end: recording.endTick)
       onProgress(tick)
       if let end = recording.endTick, tick >= end { return .complete(atTick: end) }
       if shouldStop() { return .stopped(atTick: tick) }

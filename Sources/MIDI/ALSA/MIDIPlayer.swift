@@ -7,6 +7,11 @@ public struct MIDIPlayer: Sendable {
 
   public init(options: PlaybackOptions = PlaybackOptions()) { self.options = options }
 
+  /// The most commands handed over before the queue starts. They wait on the stopped queue in the client's
+  /// output pool (500 events by default), and the start command has to get in behind them: a whole look-ahead of
+  /// dense music would fill the pool and the queue would never start.
+  public static let firstBatchLimit = 128
+
   /// Plans `sequence` with `PlaybackScheduler` and plays it. See `play(_:to:shouldStop:onProgress:)`.
   public func play(
     _ sequence: MIDISequence, to sink: inout some MIDIEventSink, shouldStop: () -> Bool = { false },
@@ -38,7 +43,7 @@ public struct MIDIPlayer: Sendable {
       // The first batch goes out before the queue starts, so the events at tick 0 are already in the sequencer when
       // the clock begins (started first, they arrived 0-12 ms late on a real sequencer).
       var next = 0
-      while next < plan.timeline.count, plan.timelineSeconds[next] <= lookahead {
+      while next < min(plan.timeline.count, Self.firstBatchLimit), plan.timelineSeconds[next] <= lookahead {
         guard try sink.perform(plan.timeline[next]) else { break }  // pool full: the loop below sends the rest
         next += 1
       }
