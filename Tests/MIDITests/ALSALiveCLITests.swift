@@ -188,7 +188,6 @@ import Testing
     let studio = try Studio(["play", path, "--port", receiver.address], in: dir)
     var received = try Self.firstNotes(receiver)
     #expect(received.contains { $0.event.isNoteStart }, "\(studio.stderr)")
-    received += try receiver.receive(idleSeconds: 0.4)
     studio.signal(signal)
     #expect(studio.wait() == 0, "\(studio.stderr)")
     #expect(studio.stderr.contains("all notes off sent"), "\(studio.stderr)")
@@ -322,7 +321,10 @@ import Testing
     #expect(recorder.stderr.contains("nothing was recorded"), "\(recorder.stderr)")
     let onsets = try clicks.receive(idleSeconds: 0.3).filter { $0.event.isNoteStart }
     #expect(onsets.map { $0.event.note?.value } == [76, 77, 77, 76, 77, 77])
-    for (a, b) in zip(onsets, onsets.dropFirst()) { #expect(abs((b.seconds - a.seconds) - 0.25) < 0.01) }
+    // Scheduled on the recorder's queue; the bound allows for the emulated VM's scheduling hiccups.
+    for (a, b) in zip(onsets, onsets.dropFirst()) {
+      #expect(abs((b.seconds - a.seconds) - 0.25) <= LiveTiming.outlierBound / 2)
+    }
   }
 
   @Test(.enabled(if: !hasSequencer && StudioBinary.url != nil, "a sequencer exists here (or studio is not built)"))

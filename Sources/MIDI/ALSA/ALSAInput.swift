@@ -80,9 +80,16 @@ final class ALSAInput {
   /// Wraps `snd_seq_event_input` (non-blocking).
   /// - Throws: `ALSAError` (ENOSPC when the input pool overran).
   func receive(idleSeconds: Double) throws(ALSAError) -> [Received] {
+    try receive(idleSeconds: idleSeconds, until: { true })
+  }
+
+  /// Reads events until `finished()` returns true and then none has arrived for `idleSeconds`: a reader that keeps
+  /// the input pool from overflowing while a long stream plays.
+  /// - Throws: `ALSAError` (ENOSPC when the input pool overran).
+  func receive(idleSeconds: Double, until finished: () -> Bool) throws(ALSAError) -> [Received] {
     var received: [Received] = []
     var idle = 0.0
-    while idle < idleSeconds {
+    while idle < idleSeconds || !finished() {
       let next = try sequencer.withRaw { seq throws(ALSAError) -> Poll in
         var ev: UnsafeMutablePointer<snd_seq_event_t>?
         let rc = snd_seq_event_input(seq, &ev)
