@@ -17,10 +17,10 @@ elif [[ -x $vm ]]; then
   echo "real-sequencer tests: no /dev/snd/seq here; running them in a VM with $vm"
   # Exit 125: the guest gave no status (under heavy host load the emulated kernel can panic while booting, in
   # setup_IO_APIC's timer check); boot once more before calling it a failure.
-  status=0; "$vm" -t 300 "${run[@]}" || status=$?
+  status=0; "$vm" -t 600 "${run[@]}" || status=$?
   if [[ $status == 125 ]]; then
     echo "real-sequencer tests: the VM did not boot; trying once more"
-    status=0; "$vm" -t 300 "${run[@]}" || status=$?
+    status=0; "$vm" -t 600 "${run[@]}" || status=$?
   fi
   exit $status
 else

@@ -176,7 +176,8 @@ import Testing
     let start = try #require(receiver.queueStarts.last?.seconds)
     let first = try #require(received.first?.seconds)
     print("ALSA --virtual: first event \(String(format: "%.3f", (first - start) * 1000)) ms after the queue start")
-    #expect(abs(first - start) <= LiveTiming.tolerance)
+    // Through a separate process on an emulated VM: the library tests hold the first event to `tolerance`.
+    #expect(abs(first - start) <= LiveTiming.outlierBound)
   }
 
   @Test(.enabled(if: ready, Comment(rawValue: why)), arguments: [SIGTERM, SIGINT])
