@@ -41,8 +41,10 @@ struct RecordCommand: ParsableCommand {
     help: ArgumentHelp("Output file, .abc or .mid; repeat for both.", valueName: "file"))
   var output: [String] = []
 
-  @Option(help: "Stop after N bars of --meter (4/4 when not given), counted from the first note.") var bars: Int?
-  @Option(help: "Stop after S seconds, counted from the first note.") var seconds: Double?
+  @Option(
+    help: "Stop after N bars of --meter (4/4 when not given), from the first note (or the end of the count-in).")
+  var bars: Int?
+  @Option(help: "Stop after S seconds, from the first note (or the end of the count-in).") var seconds: Double?
   @Option(help: "Meter such as 4/4, 3/4, 6/8: bar lines and --bars. Default: inferred.") var meter: String?
   @Option(help: "Key such as G, Dm, F#m, Ador. Default: inferred (Krumhansl–Schmuckler).") var key: String?
   @Option(help: "Tempo in quarter notes per minute: the recording clock, the metronome and Q:.") var tempo: Double = 120
