@@ -110,6 +110,7 @@ static inline int CAlsa_type_chanpress(void) { return SND_SEQ_EVENT_CHANPRESS; }
 static inline int CAlsa_type_pitchbend(void) { return SND_SEQ_EVENT_PITCHBEND; }
 static inline int CAlsa_type_sysex(void) { return SND_SEQ_EVENT_SYSEX; }
 static inline int CAlsa_type_start(void) { return SND_SEQ_EVENT_START; }
+static inline int CAlsa_type_continue(void) { return SND_SEQ_EVENT_CONTINUE; }
 static inline int CAlsa_type_stop(void) { return SND_SEQ_EVENT_STOP; }
 static inline int CAlsa_type_tempo(void) { return SND_SEQ_EVENT_TEMPO; }
 static inline int CAlsa_type_port_exit(void) { return SND_SEQ_EVENT_PORT_EXIT; }

@@ -26,6 +26,7 @@ struct Studio: ParsableCommand {
       RenderCommand.self,
       PortsCommand.self,
       PlayCommand.self,
+      RecordCommand.self,
       TrainCommand.self,
       GenerateCommand.self,
       EvaluateCommand.self,

@@ -22,8 +22,35 @@ import Testing
     #expect(zip(noteOnTimes, [0.0, 0.6, 1.2]).allSatisfy { abs($0 - $1) < 1e-9 })
     #expect(delivered.last.map { abs($0.seconds - 1.5) < 1e-9 } == true)
     #expect(sink.log.first == .configureQueue(ppq: 480, microsecondsPerQuarter: 600_000))
-    #expect(sink.log[1] == .startQueue)
     #expect(sink.log.last == .stopQueue(tick: 1440))
+  }
+
+  @Test func firstBatchIsHandedOverBeforeTheQueueStarts() throws {
+    var sink = RecordingSink()
+    let options = PlaybackOptions(lookaheadSeconds: 0.7)
+    _ = try MIDIPlayer(options: options).play(sequence, to: &sink)
+    let plan = PlaybackScheduler(options: options).plan(for: sequence)
+    let start = try #require(sink.log.firstIndex(of: .startQueue))
+    let firstBatch = zip(plan.timeline, plan.timelineSeconds).filter { $0.1 <= 0.7 }.map(\.0)
+    #expect(firstBatch.contains { $0.tick == 0 } && firstBatch.contains { $0.tick != 0 })
+    #expect(Array(sink.log[1..<start]) == firstBatch)
+    #expect(sink.log.filter { $0 == .startQueue }.count == 1)
+  }
+
+  @Test func aDenseFirstSecondStillLetsTheQueueStart() throws {
+    // 400 notes in the first second: more than fit in the sequencer's pool while the queue stands still.
+    var events: [TimedMIDIEvent] = []
+    for step in 0..<400 {
+      events.append(TimedMIDIEvent(tick: step * 2, .noteOn(channel: MIDIChannel(0), note: 60, velocity: 80)))
+      events.append(TimedMIDIEvent(tick: step * 2 + 1, .noteOff(channel: MIDIChannel(0), note: 60, velocity: 0)))
+    }
+    let dense = MIDISequence(format: 0, ppq: 480, tracks: [MIDITrack(events: events)])
+    var sink = RecordingSink()
+    sink.poolCapacity = 300
+    #expect(try MIDIPlayer().play(dense, to: &sink) == .finished)
+    let start = try #require(sink.log.firstIndex(of: .startQueue))
+    #expect(start == 1 + MIDIPlayer.firstBatchLimit)  // configure, then the batch
+    #expect(sink.deliveries.count == 800)
   }
 
   @Test func tempoScaleChangesOnlyTheTiming() throws {

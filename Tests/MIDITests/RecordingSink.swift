@@ -48,7 +48,9 @@ struct RecordingSink: MIDIEventSink {
     case .event, .tempo, .stopQueue:
       guard pending.count < poolCapacity else { return false }
       maxLeadTicks = max(maxLeadTicks, (command.tick ?? 0) - tick)
-      pending.append(command)
+      // ALSA's queue is ordered by time, first in first out among equal times.
+      let position = pending.lastIndex { ($0.tick ?? 0) <= (command.tick ?? 0) }.map { $0 + 1 } ?? 0
+      pending.insert(command, at: position)
     case .dropPending:
       pending.removeAll()
     case .stopQueueNow:

@@ -13,6 +13,10 @@ public struct ALSAError: Error, Hashable, Sendable, CustomStringConvertible {
     case portNotWritable(String)
     /// The destination port went away while playing (its program quit or its device was unplugged).
     case destinationGone(String)
+    /// The port exists but sends no MIDI to other programs (it lacks read + subscription-read): not a keyboard.
+    case portNotReadable(String)
+    /// The port recorded from went away while recording (its device was unplugged or its program quit).
+    case sourceGone(String)
     /// The playback queue stopped advancing at `tick` (stopped by another program, or the timer failed).
     case queueStalled(tick: Int)
   }
@@ -50,6 +54,12 @@ public struct ALSAError: Error, Hashable, Sendable, CustomStringConvertible {
     case .destinationGone(let name):
       return "error: ALSA port \(name) disappeared while playing (its program quit or its device was "
         + "unplugged); check `aconnect -l` and play again"
+    case .portNotReadable(let name):
+      return "error: ALSA port \(name) sends no MIDI to other programs, so it cannot be recorded from; choose a "
+        + "keyboard's port from `aconnect -i` (or `aconnect -l`)"
+    case .sourceGone(let name):
+      return "error: ALSA port \(name) disappeared while recording (its device was unplugged or its program quit); "
+        + "check `aconnect -l` and record again"
     case .queueStalled(let tick):
       return "error: the ALSA playback queue stopped advancing at tick \(tick) (another program stopped it or "
         + "the sequencer timer failed); play again, and check `cat /proc/asound/seq/queues`"

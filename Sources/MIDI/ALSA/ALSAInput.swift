@@ -22,6 +22,9 @@ final class ALSAInput {
   private let queue: Int32
   /// Our port as `client:port`, for `ALSAOutput(destination:)`.
   let address: String
+  /// Queue starts (START or CONTINUE) received so far, when subscribed to the system timer port (`connect(from:
+  /// "0:0")`): the queue number and the arrival time on this client's queue clock, in seconds.
+  private(set) var queueStarts: [(queue: Int, seconds: Double)] = []
 
   /// Opens a duplex client, starts a queue and creates a writable, time-stamping port.
   /// Wraps `snd_seq_alloc_queue`, `snd_seq_create_port`, `snd_seq_control_queue`.
@@ -77,15 +80,28 @@ final class ALSAInput {
   /// Wraps `snd_seq_event_input` (non-blocking).
   /// - Throws: `ALSAError` (ENOSPC when the input pool overran).
   func receive(idleSeconds: Double) throws(ALSAError) -> [Received] {
+    try receive(idleSeconds: idleSeconds, until: { true })
+  }
+
+  /// Reads events until `finished()` returns true and then none has arrived for `idleSeconds`: a reader that keeps
+  /// the input pool from overflowing while a long stream plays.
+  /// - Throws: `ALSAError` (ENOSPC when the input pool overran).
+  func receive(idleSeconds: Double, until finished: () -> Bool) throws(ALSAError) -> [Received] {
     var received: [Received] = []
     var idle = 0.0
-    while idle < idleSeconds {
+    while idle < idleSeconds || !finished() {
       let next = try sequencer.withRaw { seq throws(ALSAError) -> Poll in
         var ev: UnsafeMutablePointer<snd_seq_event_t>?
         let rc = snd_seq_event_input(seq, &ev)
         if rc == -EAGAIN { return .empty }
         try ALSASequencer.check(rc, "snd_seq_event_input")
-        guard let ev, let received = Self.convert(ev) else { return .other }
+        guard let ev else { return .other }
+        let type = CAlsa_event_type(ev)
+        if type == CAlsa_type_start() || type == CAlsa_type_continue() {
+          return .queueStart(
+            queue: Int(CAlsa_event_queue_control_queue(ev)), seconds: Double(CAlsa_event_real_time_ns(ev)) / 1e9)
+        }
+        guard let received = Self.convert(ev) else { return .other }
         return .event(received)
       }
       switch next {
@@ -97,6 +113,9 @@ final class ALSAInput {
       case .event(let event):
         idle = 0
         received.append(event)
+      case .queueStart(let queue, let seconds):
+        idle = 0
+        queueStarts.append((queue, seconds))
       }
     }
     return received
@@ -106,6 +125,7 @@ final class ALSAInput {
   private enum Poll {
     case empty, other
     case event(Received)
+    case queueStart(queue: Int, seconds: Double)
   }
 
   /// The MIDI event a received sequencer event carries, with its real-time stamp; `nil` for other event types.

@@ -20,6 +20,8 @@ public final class ALSAOutput: MIDIEventSink {
   private let destination: (client: Int32, port: Int32)?
   /// Our port as `client:port`, for other programs to connect to (`aconnect 129:0 …`).
   public let address: String
+  /// The number of our playback queue (tests match the queue's START broadcast with it).
+  var queueID: Int { Int(queue) }
   /// The destination as "client:port (client name, port name)", or `nil` for a virtual port.
   public let destinationName: String?
 
@@ -136,8 +138,11 @@ public final class ALSAOutput: MIDIEventSink {
         try ALSASequencer.check(snd_seq_set_queue_tempo(seq, queue, tempo), "snd_seq_set_queue_tempo")
         return true
       case .startQueue:
+        // CONTINUE, not START: on START the kernel removes this client's events already waiting on the queue
+        // (`snd_seq_prioq_leave`), and the player writes the first batch before starting. The queue is new, so it
+        // continues from tick 0.
         return try Self.accepted(
-          snd_seq_control_queue(seq, queue, Int32(CAlsa_type_start()), 0, nil), "snd_seq_control_queue")
+          snd_seq_control_queue(seq, queue, Int32(CAlsa_type_continue()), 0, nil), "snd_seq_control_queue")
       case .stopQueueNow:
         let taken = try Self.accepted(
           snd_seq_control_queue(seq, queue, Int32(CAlsa_type_stop()), 0, nil), "snd_seq_control_queue")

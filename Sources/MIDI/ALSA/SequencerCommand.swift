@@ -5,7 +5,8 @@
 public enum SequencerCommand: Hashable, Sendable {
   /// Sets the queue's resolution and initial tempo; sent once, before the queue starts.
   case configureQueue(ppq: Int, microsecondsPerQuarter: Int)
-  /// Starts the queue at tick 0.
+  /// Starts the queue at tick 0, keeping the events already handed to it (the player sends the first batch
+  /// before starting, so the events at tick 0 are not late).
   case startQueue
   /// A channel-voice or system-exclusive event, delivered to the destination when the queue reaches `tick`.
   case event(tick: Int, MIDIEvent)

@@ -19,7 +19,9 @@ struct GenerateCommand: ParsableCommand {
       added instead). The same --seed gives the same tunes.
 
       Priming: --key G, --meter 6/8 and --title TEXT fix those header fields; the model writes the other header \
-      lines of its corpus (L:, Q:, …) before the key. --prime TEXT gives raw ABC to continue. --temperature 0 is \
+      lines of its corpus (L:, Q:, …) before the key. --prime TEXT gives raw ABC to continue; --prime-file FILE.abc \
+      continues the first tune of a file (a phrase from `studio record`): its header up to K: and its music, the \
+      final bar line left open. --temperature 0 is \
       greedy decoding (one attempt per tune: a retry would repeat it).
 
       Before validation each tune gets its own X: number and a title (a made-up one when the model wrote none), \
@@ -55,6 +57,12 @@ struct GenerateCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp("Raw ABC text for the model to continue (instead of --key/--meter/--title).", valueName: "text"))
   var prime: String?
+  @Option(
+    name: .customLong("prime-file"),
+    help: ArgumentHelp(
+      "An .abc file whose first tune the model continues (e.g. from `studio record`): its header up to K:, then its "
+        + "music.", valueName: "file"))
+  var primeFile: String?
   @Option(name: .customLong("max-chars"), help: ArgumentHelp("Most characters sampled per tune, 1…100000.", valueName: "n"))
   var maxCharacters: Int?
   @Option(
@@ -118,10 +126,19 @@ struct GenerateCommand: ParsableCommand {
       throw ValidationError(
         "--prime cannot be combined with --key, --meter or --title; write those fields into the prime")
     }
+    if primeFile != nil && (prime != nil || key != nil || meter != nil || title != nil) {
+      throw ValidationError(
+        "--prime-file cannot be combined with --prime, --key, --meter or --title; the file's header gives them")
+    }
   }
 
   func run() throws {
     let config = try global.loadConfig()
-    try GenerationJob(command: self, config: config).run()
+    var command = self
+    if let primeFile {
+      command.prime = try PrimePlan.primeText(fromFile: primeFile)
+      command.primeFile = nil
+    }
+    try GenerationJob(command: command, config: config).run()
   }
 }

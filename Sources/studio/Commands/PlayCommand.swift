@@ -85,10 +85,7 @@ struct PlayCommand: ParsableCommand {
     if let destination = output.destinationName {
       printError("playing \(input) (\(ProgressBar.clock(plan.durationSeconds))) to \(destination)")
     } else {
-      printError(
-        "waiting for a program to connect to ALSA port \(output.address) "
-          + "(e.g. `aconnect \(output.address) 128:0`); Ctrl-C cancels"
-      )
+      printError(Self.virtualHint(source: output.address, destinations: (try? ALSASequencer.destinationPorts()) ?? []))
     }
 
     let stop = StopOnSignal()
@@ -110,6 +107,19 @@ struct PlayCommand: ParsableCommand {
       printError("stopped at \(ProgressBar.clock(plan.tempoMap.seconds(atTick: tick))); all notes off sent")
     case .stoppedBeforeStart: printError("stopped before any program connected; nothing played")
     }
+  }
+
+  /// What `--virtual` prints while it waits: our port, and an `aconnect` line from it to a real destination (a
+  /// synthesizer when one is listed, else another port that takes MIDI), never to a port of our own client.
+  static func virtualHint(source: String, destinations: [ALSAPortInfo]) -> String {
+    let ownClient = source.split(separator: ":").first.flatMap { Int($0) }
+    let others = destinations.filter { $0.client != ownClient }
+    let synth = others.first { $0.types.contains("synthesizer") || $0.types.contains("synth") }
+    let example = synth ?? others.first { $0.clientName != "Midi Through" } ?? others.first
+    let command =
+      example.map { "`aconnect \(source) \($0.address)` sends to \($0.clientName), \($0.portName)" }
+      ?? "`aconnect \(source) CLIENT:PORT`, a port listed by `studio ports`"
+    return "waiting for a program to connect to ALSA port \(source) (e.g. \(command)); Ctrl-C cancels"
   }
 
   /// Reads the sequence to play. `.mid` now; `.abc` needs the ABC performer, which is not wired in yet.
@@ -142,7 +152,7 @@ struct PlayCommand: ParsableCommand {
 }
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a flag the player polls, for as long as it lives.
-private final class StopOnSignal {
+final class StopOnSignal {
   /// Set from the signal handlers' dispatch queue, read by the player's thread.
   private final class Flag: Sendable {
     let value = Atomic<Bool>(false)

@@ -91,6 +91,59 @@ struct PrimePlan: Equatable, Sendable {
     return PrimePlan(segments: merged(segments), fixedTitle: fixedTitle)
   }
 
+  /// The `--prime` text for `--prime-file`: the first tune of the ABC file at `path`, its header from the line after
+  /// `X:` up to and including `K:` (comment lines dropped), then its music with the closing bar line (`|]`, `||`,
+  /// `:|]`…) left open as `|` (or `:|`) so that the model goes on instead of ending the tune.
+  /// - Throws: `StudioFailure` (exit 2) when the file cannot be read; `InvalidOption` when it has no `K:` line or
+  ///   no music after it.
+  static func primeText(fromFile path: String) throws -> String {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw StudioFailure("cannot read --prime-file \(path): \(error.localizedDescription)")
+    }
+    return try primeText(fromABC: text, path: path)
+  }
+
+  /// `primeText(fromFile:)` for text already read; `path` names the file in messages.
+  static func primeText(fromABC text: String, path: String) throws -> String {
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+    var index = lines.firstIndex { $0.hasPrefix("X:") }.map { $0 + 1 } ?? 0
+    var header: [String] = []
+    while index < lines.count {
+      let line = lines[index]
+      index += 1
+      if line.hasPrefix("%") { continue }
+      if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("X:") { break }
+      header.append(line)
+      if line.hasPrefix("K:") { break }
+    }
+    guard header.last?.hasPrefix("K:") == true else {
+      throw InvalidOption(option: "--prime-file", message: "\(path): the first tune has no K: line before its music")
+    }
+    var body: [String] = []
+    while index < lines.count {
+      let line = lines[index]
+      index += 1
+      if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("X:") { break }
+      if line.hasPrefix("%") { continue }
+      body.append(line)
+    }
+    while let last = body.last, last.trimmingCharacters(in: .whitespaces).isEmpty { body.removeLast() }
+    guard var last = body.popLast() else {
+      throw InvalidOption(option: "--prime-file", message: "\(path): the first tune has no music after its K: line")
+    }
+    last = last.trimmingCharacters(in: .whitespaces)
+    for (ending, open) in [(":|]", ":|"), ("|]", "|"), ("||", "|"), ("[|]", "|")] where last.hasSuffix(ending) {
+      last = String(last.dropLast(ending.count)) + open
+      break
+    }
+    if !last.hasSuffix("|") && !last.hasSuffix("\\") { last += "|" }
+    body.append(last)
+    return (header + body).joined(separator: "\n") + "\n"
+  }
+
   /// Adjacent text segments joined into one.
   private static func merged(_ segments: [Segment]) -> [Segment] {
     var out: [Segment] = []
