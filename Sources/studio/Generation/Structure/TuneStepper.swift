@@ -88,7 +88,8 @@ struct TuneStepper: Sendable {
   private var tupletP = 0
   private var tupletQ = 0
   private var tupletField = 0
-  private var tupletDigits = [0, 0, 0]
+  /// The tuplet's p, q, r as written (0: not written); three fields, not an array, so copies stay free of the heap.
+  private var tupletDigits: (Int, Int, Int) = (0, 0, 0)
   private var slurDepth = 0
   private var chordNotes = 0
   private var chordFirstLength = 0
@@ -370,7 +371,7 @@ struct TuneStepper: Sendable {
         }
         phase = .tuplet
         tupletField = 0
-        tupletDigits = [Int(c - UInt8(ascii: "0")), 0, 0]
+        tupletDigits = (Int(c - UInt8(ascii: "0")), 0, 0)
         return true
       }
       // A slur.
@@ -383,8 +384,9 @@ struct TuneStepper: Sendable {
         tupletField += 1
         return true
       }
-      if Self.isDigit(c), tupletField > 0, tupletDigits[tupletField] == 0, c != UInt8(ascii: "0") {
-        tupletDigits[tupletField] = Int(c - UInt8(ascii: "0"))
+      let written = tupletField == 1 ? tupletDigits.1 : tupletDigits.2
+      if Self.isDigit(c), tupletField > 0, written == 0, c != UInt8(ascii: "0") {
+        if tupletField == 1 { tupletDigits.1 = Int(c - UInt8(ascii: "0")) } else { tupletDigits.2 = Int(c - UInt8(ascii: "0")) }
         return true
       }
       startTuplet()
@@ -786,9 +788,9 @@ struct TuneStepper: Sendable {
   }
 
   private mutating func startTuplet() {
-    let p = tupletDigits[0]
-    var q = tupletDigits[1]
-    let r = tupletDigits[2]
+    let p = tupletDigits.0
+    var q = tupletDigits.1
+    let r = tupletDigits.2
     if q == 0 {
       switch p {
       case 2, 4, 8: q = 3
