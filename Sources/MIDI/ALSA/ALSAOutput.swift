@@ -33,22 +33,7 @@ public final class ALSAOutput: MIDIEventSink {
   /// - Throws: `ALSAError`: `.sequencerUnavailable`, `.unknownPort`, `.portNotWritable` or `.callFailed`.
   public init(clientName: String = "studio", portName: String = "studio out", destination: String?) throws(ALSAError) {
     let sequencer = try ALSASequencer(clientName: clientName, streams: SND_SEQ_OPEN_OUTPUT, nonblocking: true)
-    var portInfo: OpaquePointer?
-    var queueStatus: OpaquePointer?
-    try ALSASequencer.check(snd_seq_port_info_malloc(&portInfo), "snd_seq_port_info_malloc")
-    guard let portInfo else {
-      throw ALSAError(function: "snd_seq_port_info_malloc", code: -ENOMEM, message: "out of memory")
-    }
-    do {
-      try ALSASequencer.check(snd_seq_queue_status_malloc(&queueStatus), "snd_seq_queue_status_malloc")
-    } catch {
-      snd_seq_port_info_free(portInfo)
-      throw error
-    }
-    guard let queueStatus else {
-      snd_seq_port_info_free(portInfo)
-      throw ALSAError(function: "snd_seq_queue_status_malloc", code: -ENOMEM, message: "out of memory")
-    }
+    let (portInfo, queueStatus) = try ALSASequencer.allocatePortInfoAndQueueStatus()
     do {
       let setup = try sequencer.withRaw { seq throws(ALSAError) in
         try Self.setUp(seq, portName: portName, destination: destination, portInfo: portInfo)

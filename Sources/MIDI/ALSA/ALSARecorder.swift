@@ -39,22 +39,7 @@ public final class ALSARecorder {
     ppq: Int, microsecondsPerQuarter: Int
   ) throws(ALSAError) {
     let sequencer = try ALSASequencer(clientName: clientName, streams: SND_SEQ_OPEN_DUPLEX, nonblocking: true)
-    var portInfo: OpaquePointer?
-    var queueStatus: OpaquePointer?
-    try ALSASequencer.check(snd_seq_port_info_malloc(&portInfo), "snd_seq_port_info_malloc")
-    guard let portInfo else {
-      throw ALSAError(function: "snd_seq_port_info_malloc", code: -ENOMEM, message: "out of memory")
-    }
-    do {
-      try ALSASequencer.check(snd_seq_queue_status_malloc(&queueStatus), "snd_seq_queue_status_malloc")
-    } catch {
-      snd_seq_port_info_free(portInfo)
-      throw error
-    }
-    guard let queueStatus else {
-      snd_seq_port_info_free(portInfo)
-      throw ALSAError(function: "snd_seq_queue_status_malloc", code: -ENOMEM, message: "out of memory")
-    }
+    let (portInfo, queueStatus) = try ALSASequencer.allocatePortInfoAndQueueStatus()
     self.portInfo = portInfo
     self.queueStatus = queueStatus
     do {

@@ -106,4 +106,27 @@ public final class ALSASequencer {
     guard let text = snd_strerror(code) else { return "error \(code)" }
     return String(cString: text)
   }
+
+  /// A port-info and a queue-status record for a client that keeps both for its lifetime (free them with
+  /// `snd_seq_port_info_free` and `snd_seq_queue_status_free`); nothing is leaked when the second allocation fails.
+  /// - Throws: `ALSAError` when either allocation fails.
+  static func allocatePortInfoAndQueueStatus() throws(ALSAError) -> (OpaquePointer, OpaquePointer) {
+    var portInfo: OpaquePointer?
+    var queueStatus: OpaquePointer?
+    try check(snd_seq_port_info_malloc(&portInfo), "snd_seq_port_info_malloc")
+    guard let portInfo else {
+      throw ALSAError(function: "snd_seq_port_info_malloc", code: -ENOMEM, message: "out of memory")
+    }
+    do {
+      try check(snd_seq_queue_status_malloc(&queueStatus), "snd_seq_queue_status_malloc")
+    } catch {
+      snd_seq_port_info_free(portInfo)
+      throw error
+    }
+    guard let queueStatus else {
+      snd_seq_port_info_free(portInfo)
+      throw ALSAError(function: "snd_seq_queue_status_malloc", code: -ENOMEM, message: "out of memory")
+    }
+    return (portInfo, queueStatus)
+  }
 }

@@ -28,6 +28,8 @@ final class TuneGenerator {
   private let titleStyle: TitleMaker.Style
   private var samplers: [Int: Sampler] = [:]
   private var probeCache: [Unicode.Scalar]?
+  /// `STUDIO_DEBUG_STRUCTURE` set: structure-aware sampling explains its rejections, dead ends and cut-offs on stderr.
+  private static let debugStructure = ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil
 
   /// Why generation could not start.
   struct SetupError: Error, CustomStringConvertible {
@@ -247,7 +249,7 @@ final class TuneGenerator {
       reasons.insert("structure: no character kept the tune well-formed (dead end)", at: 0)
     }
     let accepted = settings.raw || reasons.isEmpty
-    if !accepted, ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+    if !accepted, Self.debugStructure {
       FileHandle.standardError.write(Data("structure: rejected \(reasons): \(text)\n".utf8))
     }
     let tune = GeneratedTune(
@@ -321,7 +323,7 @@ final class TuneGenerator {
     var previous: Character = " "
     for c in part where c != "\n" {
       if c.isNumber && (previous == "|" || previous == "[") { return nil }
-      if c == "|" || c == ":" || c == "]" || (c == "[" && false) {
+      if c == "|" || c == ":" || c == "]" {
         let trimmed = current.trimmingCharacters(in: .whitespaces)
         if !trimmed.isEmpty { bars.append(trimmed) }
         current = ""
@@ -395,7 +397,7 @@ final class TuneGenerator {
     for scalar in split.body.unicodeScalars where !stepper.feed(scalar) { return }
     row.stepper = stepper
     row.partStart = split.header.unicodeScalars.count
-    if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+    if Self.debugStructure {
       FileHandle.standardError.write(Data("structure: plan \(plan) header \(split.header.debugDescription)\n".utf8))
     }
   }
@@ -433,7 +435,7 @@ final class TuneGenerator {
       masked[Int(id)] = -.infinity
       allowed -= 1
     }
-    if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+    if Self.debugStructure {
       FileHandle.standardError.write(Data("structure: dead end after \(String(row.text).debugDescription)\n".utf8))
     }
     return nil
@@ -512,6 +514,17 @@ final class TuneGenerator {
     var input = [Int32](repeating: 0, count: batch)
     var active = batch
     var first = true
+    /// Hands a row that just ended to `finished`, and stops the rows whose tune is settled now.
+    func finish(_ index: Int) throws {
+      active -= 1
+      let sample = Sample(
+        text: String(rows[index].text), sampledCharacters: rows[index].sampled, ending: rows[index].ending)
+      try finished(rows[index].job, sample)
+      for other in rows.indices where rows[other].mode != .done && isMoot(rows[other].job) {
+        rows[other].mode = .done
+        active -= 1
+      }
+    }
     let maxCharacters = settings.sampling.maxCharacters
     while active > 0 {
       for index in rows.indices {
@@ -547,15 +560,8 @@ final class TuneGenerator {
               // No character keeps the tune well-formed: the attempt ends here and is rejected.
               rows[index].ending = .deadEnd
               rows[index].mode = .done
-              active -= 1
-              let sample = Sample(
-                text: String(rows[index].text), sampledCharacters: rows[index].sampled, ending: .deadEnd)
-              try finished(rows[index].job, sample)
-              for other in rows.indices where rows[other].mode != .done && isMoot(rows[other].job) {
-                rows[other].mode = .done
-                active -= 1
-              }
               input[index] = 0
+              try finish(index)
               continue
             }
             id = structured
@@ -601,21 +607,11 @@ final class TuneGenerator {
         if rows[index].mode != .done && rows[index].sampled >= maxCharacters {
           rows[index].ending = .maxCharacters
           rows[index].mode = .done
-          if ProcessInfo.processInfo.environment["STUDIO_DEBUG_STRUCTURE"] != nil {
+          if Self.debugStructure {
             FileHandle.standardError.write(Data("structure: cut off: \(String(rows[index].text))\n".utf8))
           }
         }
-        if rows[index].mode == .done {
-          active -= 1
-          let sample = Sample(
-            text: String(rows[index].text), sampledCharacters: rows[index].sampled, ending: rows[index].ending)
-          try finished(rows[index].job, sample)
-          // Rows whose tune is settled now need not run on.
-          for other in rows.indices where rows[other].mode != .done && isMoot(rows[other].job) {
-            rows[other].mode = .done
-            active -= 1
-          }
-        }
+        if rows[index].mode == .done { try finish(index) }
       }
       first = false
       if active > 0 { try sampler.feed(input) }
