@@ -12,7 +12,7 @@ struct CorpusCommand: ParsableCommand {
       next; line ends become LF, tabs spaces, trailing spaces are dropped. Files written by merge, split and clean \
       hold the tunes separated by one empty line.
       """,
-    subcommands: [Stats.self, Form.self, Merge.self, Split.self, Clean.self, Fetch.self])
+    subcommands: [Stats.self, Form.self, CopyModelCommand.self, Merge.self, Split.self, Clean.self, Fetch.self])
 
   struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -83,6 +83,14 @@ struct GenerateCommand: ParsableCommand {
       Default: generation.structure.
       """)
   var structure: Bool?
+  @Flag(
+    name: .customLong("copy"), inversion: .prefixedNo,
+    help: """
+      Mix the model's copy model (copy.json: predicts what followed the last time the tune wrote its latest \
+      characters, trusted by match length) into every draw, so tunes restate their own bars as the corpus does. \
+      Default: generation.copy_model.
+      """)
+  var copyModel: Bool?
   @Option(
     name: .customLong("tonic-bias"),
     help: ArgumentHelp(

@@ -35,7 +35,8 @@ struct TrainCommand: ParsableCommand {
 
       Output: runs/NAME/ (checkpoints, metrics.jsonl, TensorBoard events, loss.svg) and \
       models/NAME/model.safetensors (the best model by validation bits/char) with models/NAME/config.yaml and \
-      models/NAME/form.json (the corpus's part lengths, parts and meters, for structure-aware sampling).
+      models/NAME/form.json (the corpus's part lengths, parts and meters, for structure-aware sampling) and \
+      models/NAME/copy.json (the copy model that lets tunes restate their own bars, fitted on training tunes).
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -342,6 +343,17 @@ private struct TrainingPlan {
     if let corpus = try? TuneCorpus.load(paths: corpusPaths) {
       let form = FormProfile.measure(corpus.tunes)
       try wrap { try AtomicWriter.write(Array(try form.jsonData()), to: modelDirectory + "/" + FormProfile.fileName) }
+    }
+    // The copy model, fitted on training tunes (never the held-out ones).
+    var seen = Set<Range<Int>>()
+    let trainingTunes = data.trainTuneRanges.filter { seen.insert($0).inserted }.map {
+      data.vocabulary.decode(data.trainTokens[$0]).trimmingCharacters(in: .newlines)
+    }
+    if !trainingTunes.isEmpty {
+      let shipped = try wrap { try LanguageModel(checkpoint: try Checkpoint.read(path: modelPath), threads: 1) }
+      let copy = try wrap { try CopyModelFitting.fit(model: shipped, tunes: trainingTunes) }
+      try wrap { try AtomicWriter.write(Array(try copy.jsonData()), to: modelDirectory + "/" + CopyModel.fileName) }
+      if verbose { print(CopyModelFitting.summary(copy)) }
     }
 
     let bestText =

@@ -29,13 +29,6 @@ struct EvaluationJob {
   /// Runs `abc2midi` for the cleanliness figures; `nil` skips that check (with a note).
   var abc2midi: ABC2MIDIChecker? = ABC2MIDIChecker.locate()
 
-  /// Where the corpus and split come from.
-  struct CorpusPlan {
-    var paths: [String]
-    var data: DataConfig
-    var origin: String
-  }
-
   func run(progress: (Int) -> Void = { _ in }) throws -> ModelEvaluation {
     let start = ContinuousClock.now
     // A corpus named on the command line must exist: checked before the long sampling, and an error (exit 2),
@@ -56,8 +49,9 @@ struct EvaluationJob {
     var notes: [String] = []
 
     // Validity: one sample per tune, no retries.
+    let copy = g.copyModel ? CopyModel.load(modelDirectory: (modelPath as NSString).deletingLastPathComponent) : nil
     let settings = GenerationSettings(
-      count: samples, sampling: sampling, seed: seed, maxAttempts: 1, raw: true, batch: batch)
+      count: samples, sampling: sampling, seed: seed, maxAttempts: 1, raw: true, batch: batch, copy: copy)
     var rawTunes: [GeneratedTune] = []
     _ = try TuneGenerator(model: model, settings: settings).run(
       progress: { progress($0.accepted) }, onTune: { rawTunes.append($0) })
@@ -72,7 +66,7 @@ struct EvaluationJob {
         tonicBias: Float(g.tonicBias), repeatBars: g.repeatBars) : nil
     let policy = GenerationSettings(
       count: samples, sampling: sampling, seed: seed, maxAttempts: g.maxAttempts, raw: false, batch: batch,
-      structure: structure)
+      structure: structure, copy: copy)
     var tunes: [GeneratedTune] = []
     let (summary, _) = try TuneGenerator(model: model, settings: policy).run(
       progress: { progress(samples + $0.accepted + $0.failed) }, onTune: { tunes.append($0) })
@@ -90,26 +84,14 @@ struct EvaluationJob {
     // Novelty and held-out scoring need the corpus.
     var novelty: ModelEvaluation.Novelty?
     var heldOut: ModelEvaluation.HeldOut?
-    let plan = try corpusPlan(modelPath: modelPath)
-    var corpora: [TuneCorpus] = []
-    var missing: [String] = []
-    for path in plan.paths {
-      guard let found = Self.existing(path, modelPath: modelPath) else {
-        missing.append(path)
-        continue
-      }
-      corpora.append(try TuneCorpus.loadForCLI(paths: [found]))
-    }
+    let source = ModelCorpus(corpusPaths: corpusPaths, config: config)
+    let plan = try source.plan(modelPath: modelPath)
+    let (corpora, missing) = try source.load(plan, modelPath: modelPath)
     if plan.paths.isEmpty || !missing.isEmpty {
       let what = missing.isEmpty ? "no corpus is configured" : "corpus \(missing.joined(separator: ", ")) not found"
       notes.append("\(what): novelty and validation bits/char not measured (pass --corpus PATH)")
     } else {
-      let method: SplitMethod = plan.data.split == "random" ? .seededRandom : .everyTenth
-      let splits = corpora.map {
-        DatasetSplit.split(
-          $0.tunes, validationFraction: plan.data.validationFraction, seed: UInt64(bitPattern: Int64(plan.data.seed)),
-          method: method)
-      }
+      let splits = ModelCorpus.split(corpora, plan)
       let fingerprints = corpora.map(\.fingerprint)
       if !checkpoint.corpusFingerprints.isEmpty && checkpoint.corpusFingerprints != fingerprints {
         notes.append(
@@ -119,7 +101,8 @@ struct EvaluationJob {
       novelty = ModelEvaluator.novelty(of: tunes.map(\.text), training: splits.flatMap(\.train))
       corpusNovelty = ModelEvaluator.novelty(of: splits.flatMap(\.validation), training: splits.flatMap(\.train))
       corpusForm = try corpusFormStatistics(corpora, notes: &notes)
-      let scored = try ModelEvaluator.heldOutBitsPerCharacter(model: model, tunes: splits.flatMap(\.validation))
+      let scored = try ModelEvaluator.heldOutBitsPerCharacter(
+        model: model, tunes: splits.flatMap(\.validation), copy: copy)
       if scored.skipped > 0 {
         notes.append(
           "\(scored.skipped) held-out tunes have characters outside the model's vocabulary and were not scored")
@@ -127,7 +110,8 @@ struct EvaluationJob {
       if scored.characters > 0 {
         heldOut = .init(
           tunes: scored.scoredTunes, characters: scored.characters, bitsPerCharacter: scored.bitsPerCharacter,
-          checkpointBitsPerCharacter: checkpoint.validationBPC)
+          checkpointBitsPerCharacter: checkpoint.validationBPC, barCost: scored.barCost,
+          withCopy: scored.withCopy.map { .init(bitsPerCharacter: $0.bitsPerCharacter, barCost: $0.barCost) })
       } else {
         notes.append("the split holds no held-out tune to score")
       }
@@ -173,32 +157,5 @@ struct EvaluationJob {
       }
     }
     return statistics
-  }
-
-  /// The corpora to compare with and how they were split.
-  func corpusPlan(modelPath: String) throws -> CorpusPlan {
-    if !corpusPaths.isEmpty {
-      return CorpusPlan(paths: corpusPaths, data: config.data, origin: "--corpus and the data: settings in use")
-    }
-    let beside = URL(fileURLWithPath: modelPath).deletingLastPathComponent().appendingPathComponent("config.yaml").path
-    if FileManager.default.fileExists(atPath: beside) {
-      let trained = try StudioConfig(contentsOf: beside)
-      return CorpusPlan(paths: trained.data.corpora, data: trained.data, origin: beside)
-    }
-    return CorpusPlan(
-      paths: config.data.corpora, data: config.data,
-      origin: "the data: section of \(config.sourcePath ?? "the built-in defaults")")
-  }
-
-  /// `path` as given when it exists, else relative to the directory that holds the model's `models/` folder.
-  static func existing(_ path: String, modelPath: String) -> String? {
-    if FileManager.default.fileExists(atPath: path) { return path }
-    guard !path.hasPrefix("/") else { return nil }
-    // models/NAME/model.safetensors → the directory holding models/.
-    let root = URL(fileURLWithPath: modelPath).standardizedFileURL.deletingLastPathComponent()
-      .deletingLastPathComponent()
-      .deletingLastPathComponent()
-    let candidate = root.appendingPathComponent(path).standardizedFileURL.path
-    return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
   }
 }

@@ -47,7 +47,9 @@ struct GenerationJob {
         ? GenerationSettings.StructureOptions(
           profile: modelPath.flatMap { FormProfile.load(modelDirectory: ($0 as NSString).deletingLastPathComponent) },
           tonicBias: Float(command.tonicBias ?? g.tonicBias), repeatBars: command.repeatBars ?? g.repeatBars)
-        : nil)
+        : nil,
+      copy: (command.copyModel ?? g.copyModel)
+        ? modelPath.flatMap { CopyModel.load(modelDirectory: ($0 as NSString).deletingLastPathComponent) } : nil)
   }
 
   func run() throws {

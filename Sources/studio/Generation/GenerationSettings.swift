@@ -23,6 +23,8 @@ struct GenerationSettings: Sendable {
   var prime: String?
   /// Structure-aware sampling (nil: off); see `TuneStepper`.
   var structure: StructureOptions?
+  /// The model's copy model (`copy.json`), mixed into every draw; nil: the LSTM alone.
+  var copy: CopyModel?
 
   /// Structure-aware sampling: the corpus form to steer toward and the tonic bias.
   struct StructureOptions: Sendable {
@@ -36,9 +38,10 @@ struct GenerationSettings: Sendable {
   init(
     count: Int, sampling: SamplingOptions, seed: UInt64, maxAttempts: Int = 8, raw: Bool = false, batch: Int = 8,
     key: String? = nil, meter: String? = nil, title: String? = nil, prime: String? = nil,
-    structure: StructureOptions? = nil
+    structure: StructureOptions? = nil, copy: CopyModel? = nil
   ) {
     self.structure = structure
+    self.copy = copy
     self.count = count
     self.sampling = sampling
     self.seed = seed

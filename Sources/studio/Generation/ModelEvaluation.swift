@@ -64,6 +64,36 @@ struct ModelEvaluation: Codable, Sendable {
     var bitsPerCharacter: Double
     /// The value recorded in the checkpoint by training, for comparison.
     var checkpointBitsPerCharacter: Double?
+    /// What the model pays for the notes of bars that repeat an earlier bar of the same tune against new bars
+    /// (`BarRepetition`), over the whole tune and split at the tune's 150th character. `nil` in older reports.
+    var barCost: BarCost?
+    /// The same with the model's copy model (`copy.json`) mixed in, as `studio generate` samples; `nil` without one.
+    var withCopy: WithCopy?
+
+    struct WithCopy: Codable, Sendable {
+      var bitsPerCharacter: Double
+      var barCost: BarCost
+    }
+
+    struct BarCost: Codable, Sendable {
+      /// Where `early` ends and `late` begins, in characters from the start of the tune.
+      static let split = 150
+      var all: Pair
+      var early: Pair
+      var late: Pair
+      /// The target: repeated bars at most half the bits/char of new bars.
+      static let target = 0.5
+      var meetsTarget: Bool { all.ratio.map { $0 <= Self.target } ?? false }
+
+      struct Pair: Codable, Sendable {
+        var repeatedCharacters: Int
+        var repeatedBitsPerCharacter: Double
+        var newCharacters: Int
+        var newBitsPerCharacter: Double
+        /// Repeated over new bits/char.
+        var ratio: Double? { newBitsPerCharacter > 0 && repeatedCharacters > 0 ? repeatedBitsPerCharacter / newBitsPerCharacter : nil }
+      }
+    }
   }
 
   /// Tunes generated through the rejection policy, as `studio generate` writes them.
@@ -162,6 +192,24 @@ struct ModelEvaluation: Codable, Sendable {
         line += String(format: "; checkpoint says %.4f", recorded)
       }
       lines.append(line)
+      func barLines(_ cost: HeldOut.BarCost, _ what: String) {
+        func describe(_ pair: HeldOut.BarCost.Pair) -> String {
+          String(
+            format: "repeated %.3f bits/char (%d chars), new %.3f (%d chars), ratio %@", pair.repeatedBitsPerCharacter,
+            pair.repeatedCharacters, pair.newBitsPerCharacter, pair.newCharacters,
+            pair.ratio.map { String(format: "%.2f", $0) } ?? "-")
+        }
+        lines.append(
+          "  \(what), notes of bars repeating an earlier bar of the tune against new bars: \(describe(cost.all)) — "
+            + "\(mark(cost.meetsTarget)) target ≤ \(HeldOut.BarCost.target)")
+        lines.append("    first \(HeldOut.BarCost.split) characters: \(describe(cost.early))")
+        lines.append("    after them: \(describe(cost.late))")
+      }
+      if let cost = heldOut.barCost { barLines(cost, "LSTM alone") }
+      if let copy = heldOut.withCopy {
+        lines.append(String(format: "validation with the copy model (copy.json): %.4f bits/char", copy.bitsPerCharacter))
+        barLines(copy.barCost, "with the copy model")
+      }
     }
     for note in notes { lines.append("note: \(note)") }
     lines.append(String(format: "took %.1f s", seconds))

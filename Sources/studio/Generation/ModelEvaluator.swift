@@ -63,44 +63,146 @@ enum ModelEvaluator {
       mostCopied: example)
   }
 
+  /// The held-out score of a model: bits/char of the LSTM alone and, with a copy model, of the mixture; both split
+  /// by `BarRepetition` class (the notes of bars that repeat an earlier bar against new bars).
+  struct HeldOutScore {
+    var bitsPerCharacter: Double
+    var characters: Int
+    var scoredTunes: Int
+    var skipped: Int
+    var barCost: ModelEvaluation.HeldOut.BarCost
+    /// With the copy model mixed in; `nil` without one.
+    var withCopy: (bitsPerCharacter: Double, barCost: ModelEvaluation.HeldOut.BarCost)?
+  }
+
   /// Bits per character of `model` on `tunes`, each scored as `tune + "\n\n"` from a zero state with every character
   /// after the first predicted; tunes are scored `batch` at a time. Tunes with characters outside the model's
-  /// vocabulary are skipped (their count is returned).
+  /// vocabulary are skipped (their count is returned). With `copy`, the mixture is scored too.
   /// - Throws: `SamplingError.compute` when the kernels cannot allocate scratch memory.
-  static func heldOutBitsPerCharacter(model: LanguageModel, tunes: [String], batch: Int = 16) throws -> (
-    bitsPerCharacter: Double, characters: Int, scoredTunes: Int, skipped: Int
-  ) {
-    var sequences: [[Int32]] = []
+  static func heldOutBitsPerCharacter(
+    model: LanguageModel, tunes: [String], batch: Int = 16, copy: CopyModel? = nil
+  ) throws -> HeldOutScore {
+    var scored: [(ids: [Int32], classes: [BarRepetition.Class])] = []
     var skipped = 0
     for tune in tunes {
-      if let ids = try? model.vocabulary.encode(tune + "\n\n") { sequences.append(ids) } else { skipped += 1 }
+      if let ids = try? model.vocabulary.encode(tune + "\n\n") {
+        scored.append((ids, BarRepetition.classes(of: tune)))
+      } else {
+        skipped += 1
+      }
     }
-    sequences.sort { $0.count < $1.count }
-    var totalNats = 0.0
-    var characters = 0
-    for start in stride(from: 0, to: sequences.count, by: batch) {
-      let group = Array(sequences[start..<min(sequences.count, start + batch)])
+    var plain = LossTally()
+    var mixed = LossTally()
+    var trackers: [CopyTracker] = []
+    var mixedLogits: [Float] = []
+    try score(model: model, sequences: scored.map(\.ids), batch: batch) { index, position, logits in
+      let sequence = scored[index].ids
+      let classes = scored[index].classes
+      let target = Int(sequence[position])
+      let kind = position < classes.count ? classes[position] : .other
+      plain.add(nats: nats(logits, target), position: position, kind: kind)
+      if let copy {
+        if trackers.count <= index { trackers += Array(repeating: CopyTracker(minimumMatch: copy.minimumMatch), count: index + 1 - trackers.count) }
+        if trackers[index].history.count < position {
+          for p in trackers[index].history.count..<position { trackers[index].append(sequence[p]) }
+        }
+        mixedLogits = logits
+        copy.mix(&mixedLogits, prediction: trackers[index].prediction)
+        mixed.add(nats: nats(mixedLogits, target), position: position, kind: kind)
+      }
+    }
+    return HeldOutScore(
+      bitsPerCharacter: plain.bitsPerCharacter, characters: plain.characters, scoredTunes: scored.count,
+      skipped: skipped, barCost: plain.barCost, withCopy: copy.map { _ in (mixed.bitsPerCharacter, mixed.barCost) })
+  }
+
+  /// What the copy model needs to be fitted: for every predicted character of `tunes` (as scored above), the LSTM's
+  /// probability of it and the match the copy model had.
+  static func copyObservations(
+    model: LanguageModel, tunes: [String], minimumMatch: Int, batch: Int = 16
+  ) throws -> [CopyModel.Observation] {
+    let sequences = tunes.compactMap { try? model.vocabulary.encode($0 + "\n\n") }
+    var trackers = [CopyTracker](repeating: CopyTracker(minimumMatch: minimumMatch), count: sequences.count)
+    var observations: [CopyModel.Observation] = []
+    try score(model: model, sequences: sequences, batch: batch) { index, position, logits in
+      let sequence = sequences[index]
+      for p in trackers[index].history.count..<position { trackers[index].append(sequence[p]) }
+      guard let prediction = trackers[index].prediction else { return }
+      let target = Int(sequence[position])
+      observations.append(
+        .init(
+          probability: exp(-nats(logits, target)), predictedRight: Int(prediction.token) == target,
+          length: prediction.length))
+    }
+    return observations
+  }
+
+  /// Runs `model` over `sequences` (`batch` at a time, shortest first, each from a zero state) and calls `visit`
+  /// with (sequence index, predicted position ≥ 1, logits after the characters before it).
+  private static func score(
+    model: LanguageModel, sequences: [[Int32]], batch: Int,
+    visit: (_ index: Int, _ position: Int, _ logits: [Float]) -> Void
+  ) throws {
+    let order = sequences.indices.sorted { sequences[$0].count < sequences[$1].count }
+    for start in stride(from: 0, to: order.count, by: batch) {
+      let group = Array(order[start..<min(order.count, start + batch)])
       let sampler = model.makeSampler(batch: group.count)
       sampler.reset()
-      let span = (group.map(\.count).max() ?? 1) - 1
+      let span = (group.map { sequences[$0].count }.max() ?? 1) - 1
       var input = [Int32](repeating: 0, count: group.count)
       for position in 0..<span {
-        for (row, sequence) in group.enumerated() { input[row] = position < sequence.count ? sequence[position] : 0 }
+        for (row, index) in group.enumerated() {
+          input[row] = position < sequences[index].count ? sequences[index][position] : 0
+        }
         try sampler.feed(input)
-        for (row, sequence) in group.enumerated() where position + 1 < sequence.count {
-          let logits = sampler.logits(row: row)
-          let target = Int(sequence[position + 1])
-          var maxLogit = -Double.infinity
-          for z in logits { maxLogit = max(maxLogit, Double(z)) }
-          var sum = 0.0
-          for z in logits { sum += exp(Double(z) - maxLogit) }
-          totalNats += maxLogit + log(sum) - Double(logits[target])
-          characters += 1
+        for (row, index) in group.enumerated() where position + 1 < sequences[index].count {
+          visit(index, position + 1, sampler.logits(row: row))
         }
       }
     }
-    let bits = characters > 0 ? totalNats / Double(characters) / log(2) : .nan
-    return (bits, characters, sequences.count, skipped)
+  }
+
+  /// −log p(target) under `logits`.
+  private static func nats(_ logits: [Float], _ target: Int) -> Double {
+    var maxLogit = -Double.infinity
+    for z in logits { maxLogit = max(maxLogit, Double(z)) }
+    var sum = 0.0
+    for z in logits { sum += exp(Double(z) - maxLogit) }
+    return maxLogit + log(sum) - Double(logits[target])
+  }
+
+  /// Nats by character, and by bar class before and after `BarCost.split`.
+  private struct LossTally {
+    var nats = 0.0
+    var characters = 0
+    /// [early/late][new/repeated]
+    var barNats = [[0.0, 0.0], [0.0, 0.0]]
+    var barCharacters = [[0, 0], [0, 0]]
+
+    mutating func add(nats n: Double, position: Int, kind: BarRepetition.Class) {
+      nats += n
+      characters += 1
+      guard kind == .newBar || kind == .repeatedBar else { return }
+      let half = position < ModelEvaluation.HeldOut.BarCost.split ? 0 : 1
+      let k = kind == .repeatedBar ? 1 : 0
+      barNats[half][k] += n
+      barCharacters[half][k] += 1
+    }
+
+    var bitsPerCharacter: Double { characters > 0 ? nats / Double(characters) / log(2) : .nan }
+
+    var barCost: ModelEvaluation.HeldOut.BarCost {
+      func pair(_ halves: [Int]) -> ModelEvaluation.HeldOut.BarCost.Pair {
+        func count(_ k: Int) -> Int { halves.reduce(0) { $0 + barCharacters[$1][k] } }
+        func bpc(_ k: Int) -> Double {
+          count(k) > 0 ? halves.reduce(0.0) { $0 + barNats[$1][k] } / Double(count(k)) / log(2) : 0
+        }
+        return .init(
+          repeatedCharacters: count(1), repeatedBitsPerCharacter: bpc(1), newCharacters: count(0),
+          newBitsPerCharacter: bpc(0))
+      }
+      return .init(all: pair([0, 1]), early: pair([0]), late: pair([1]))
+    }
   }
 
   private static func median(_ values: [Int]) -> Int {

@@ -313,6 +313,8 @@ final class TuneGenerator {
     var partTexts: [String] = []
     /// Bars copied from earlier bars (statistics).
     var copiedBars = 0
+    /// The copy model's view of the characters fed so far (`settings.copy`).
+    var copy: CopyTracker?
   }
 
   /// The bar contents of a part's text: split at bar lines, the pick-up first when there is one; nil when the part
@@ -510,7 +512,10 @@ final class TuneGenerator {
           knows: { vocabulary.id(of: $0) != nil }, meter: meter
         ).segments, formGenerator: form)
     }
-    for index in rows.indices { advance(&rows[index]) }
+    for index in rows.indices {
+      rows[index].copy = settings.copy.map { CopyTracker(minimumMatch: $0.minimumMatch) }
+      advance(&rows[index])
+    }
     var input = [Int32](repeating: 0, count: batch)
     var active = batch
     var first = true
@@ -547,10 +552,12 @@ final class TuneGenerator {
         }
         if let fed {
           input[index] = fed
+          rows[index].copy?.append(fed)
           continue
         }
         precondition(!first, "every prime starts with fixed text")
-        let logits = sampler.logits(row: index)
+        var logits = sampler.logits(row: index)
+        if let copy = settings.copy { copy.mix(&logits, prediction: rows[index].copy?.prediction) }
         var id: Int32
         if rows[index].mode == .body {
           if !rows[index].structureStarted { startStructure(&rows[index]) }
@@ -577,6 +584,7 @@ final class TuneGenerator {
         if rows[index].mode == .body, rows[index].stepper != nil { repeatBar(&rows[index]) }
         rows[index].sampled += 1
         input[index] = id
+        rows[index].copy?.append(id)
         switch rows[index].mode {
         case .line:
           if scalar == "\n" {

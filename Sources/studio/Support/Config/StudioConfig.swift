@@ -184,6 +184,8 @@ struct GenerationConfig {
   /// Probability of restating an earlier bar where tunes usually do (bars 5–6 from 1–2, a later part's last two
   /// bars from the part before); 0 = never.
   var repeatBars = 0.8
+  /// Mix the model's copy model (`copy.json`) into sampling.
+  var copyModel = true
 
   init() {}
   init(_ s: ConfigSection) throws {
@@ -203,6 +205,7 @@ struct GenerationConfig {
     structure = try s.bool("structure", default: structure)
     tonicBias = try s.double("tonic_bias", default: tonicBias, range: 0...20)
     repeatBars = try s.double("repeat_bars", default: repeatBars, range: 0...1)
+    copyModel = try s.bool("copy_model", default: copyModel)
     try s.finish()
   }
 }
