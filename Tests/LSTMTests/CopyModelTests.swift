@@ -31,6 +31,15 @@ final class CopyModelTests: XCTestCase {
     XCTAssertNil(predictions[7])
   }
 
+  func testNoPredictionFromAMatchWithAShortPeriod() {
+    // "1 1 1 1 1 1 …" matches itself one character back: a loop, not a repeat of earlier music.
+    let run = track(Array(repeating: 1, count: 12), minimumMatch: 3)
+    XCTAssertTrue(run.allSatisfy { $0 == nil })
+    // A period of 3 (below the minimum match of 4) neither; a period of 4 does.
+    XCTAssertNil(track([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3], minimumMatch: 4).last!)
+    XCTAssertEqual(track([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3], minimumMatch: 4).last!?.token, 4)
+  }
+
   func testResetForgetsTheHistory() {
     var tracker = CopyTracker(minimumMatch: 2)
     for t: Int32 in [1, 2, 3, 1, 2] { tracker.append(t) }

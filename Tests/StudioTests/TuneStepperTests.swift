@@ -78,6 +78,15 @@ import Testing
     #expect(!early.contains(":"))
   }
 
+  @Test func atMostThreeDecorationsOrChordSymbolsBeforeANote() {
+    // A run of decorations is how a sample loops (`~.~.~.…` until --max-chars); three before a note is plenty.
+    let three = Self.allowed(Self.reelHeader, "|:A|\"G\"~.", candidates: ".~!\"d")
+    #expect(three == "d", "\(three)")
+    #expect(Self.allowed(Self.reelHeader, "|:A|~.", candidates: ".~d") == ".~d")
+    // The count starts again after the note.
+    #expect(Self.allowed(Self.reelHeader, "|:A|~.~d~.", candidates: ".d") == ".d")
+  }
+
   @Test func tiesJoinTheSamePitchOnly() {
     let tied = Self.allowed(Self.reelHeader, "|:A|d2fd e2c-", candidates: "cdeC")
     #expect(tied == "c", "\(tied)")

@@ -141,9 +141,12 @@ public struct CopyTracker: Sendable {
     length = 0
   }
 
-  /// What the copy model predicts next, if a match of at least `minimumMatch` characters is running.
+  /// What the copy model predicts next, if a match of at least `minimumMatch` characters is running whose earlier
+  /// occurrence lies at least `minimumMatch` characters back (a shorter period, as in `.....` or `(3(3(3`, would
+  /// let the mixture feed a loop on itself).
   public var prediction: Prediction? {
-    guard let pointer, pointer < history.count, length >= minimumMatch else { return nil }
+    guard let pointer, pointer < history.count, length >= minimumMatch, history.count - pointer >= minimumMatch
+    else { return nil }
     return Prediction(token: history[pointer], length: length)
   }
 

@@ -68,6 +68,9 @@ struct TuneStepper: Sendable {
   private var lengthDenominator = 0
   private var noteStartedLine = false
   private var decorationPending = false
+  /// Decorations and chord symbols since the last note (sampling allows `maximumDecorations` before a note).
+  private var decorationsBeforeNote = 0
+  static let maximumDecorations = 3
   /// Pitch of the last complete note, for ties: letter, accidental, octave marks.
   private var lastLetter: UInt8 = 0
   private var lastAccidental = 0
@@ -305,7 +308,11 @@ struct TuneStepper: Sendable {
     case .chordSymbol:
       if c == UInt8(ascii: "\"") {
         phase = .idle
-        if enforcing { decorationPending = true }
+        if enforcing {
+          decorationPending = true
+          decorationsBeforeNote += 1
+          if decorationsBeforeNote > Self.maximumDecorations { return false }
+        }
         return (symbolLength > 0 && symbolBass != 0) || !enforcing
       }
       if c == UInt8(ascii: "\n") { return refuse() }
@@ -331,6 +338,8 @@ struct TuneStepper: Sendable {
       if c == UInt8(ascii: "!") {
         phase = .idle
         decorationPending = true
+        decorationsBeforeNote += 1
+        if enforcing, decorationsBeforeNote > Self.maximumDecorations { return false }
         return symbolLength > 0 || !enforcing
       }
       if c == UInt8(ascii: "\n") {
@@ -528,7 +537,8 @@ struct TuneStepper: Sendable {
       return true
     case UInt8(ascii: "~"), UInt8(ascii: "."):
       decorationPending = true
-      return true
+      decorationsBeforeNote += 1
+      return !enforcing || decorationsBeforeNote <= Self.maximumDecorations
     case UInt8(ascii: "%"):
       if enforcing { return false }
       phase = .fieldLine  // a comment: skipped to the line end like a field line
@@ -777,6 +787,7 @@ struct TuneStepper: Sendable {
     brokenCount = 0
     if tupletLeft > 0 { tupletLeft -= 1 }
     decorationPending = false
+    decorationsBeforeNote = 0
     atBoundary = false
     justBarred = false
     phase = .idle
