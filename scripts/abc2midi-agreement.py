@@ -8,13 +8,16 @@ both programs apply to every tune) and converted three ways: by `abc2midi` (the 
 and by `studio convert` (default mode, ABC 2.1 where abc2midi departs from it). A tune agrees when the two melody
 note lists are equal: same pitches, note-on and note-off within one tick (abc2midi starts every note one tick late and
 truncates tuplet arithmetic, ABC reference 12.1). Accompaniment (gchord track, drums) is left out on both sides.
-A tune neither program can play (no notes at all) agrees.
+A tune neither program can play (no notes at all) agrees. A tune abc2midi rejects (it writes no notes, studio does)
+is counted apart in the "rejected" column and left out of the percentages.
 
 With --before, a second studio binary is measured on the same tunes and the figures are printed side by side.
+With --every N only every Nth tune of a set is measured (a fixed sample, the same for every binary).
 With --list, each disagreeing tune is printed with the first differing note (for sorting into documented classes).
-Not a test: it spawns three processes per tune and takes minutes.
+Not a test: it spawns three processes per tune (five with --before) and takes minutes; --jobs N runs N tunes at once.
 """
 import argparse
+import concurrent.futures
 import os
 import re
 import shutil
@@ -148,7 +151,12 @@ def split_tunes(text):
 
 
 def run(cmd, cwd):
-    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    """The text the command printed (stdout and stderr); '' when it timed out."""
+    try:
+        done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    return done.stdout.decode("utf-8", errors="replace")
 
 
 def studio_notes(binary, abc, mid, work, abc2midi_mode):
@@ -160,12 +168,41 @@ def studio_notes(binary, abc, mid, work, abc2midi_mode):
     return notes if notes is not None else []
 
 
+def measure(tune, binaries, root):
+    """(rejected, {(label, mode): None or the first difference}) for one tune, in a scratch directory of its own.
+
+    abc2midi rejects a tune when it writes no notes at all but studio does (abc2midi stops at errors it cannot
+    recover from, e.g. a missing K: field or a syntax error in the header): such a tune is no measure of agreement and
+    is counted apart."""
+    work = tempfile.mkdtemp(dir=root)
+    try:
+        abc = os.path.join(work, "t.abc")
+        with open(abc, "w", encoding="utf-8") as out:
+            out.write(tune)
+        theirs_path = os.path.join(work, "a.mid")
+        run(["abc2midi", abc, "-o", theirs_path, "-silent"], work)
+        theirs = read_midi_notes(theirs_path) or []
+        theirs = [(on - 1, off, pitch) for on, off, pitch in theirs]
+        result = {}
+        for label, binary in binaries:
+            for mode in ("abc2midi", "default"):
+                ours = studio_notes(binary, abc, os.path.join(work, "s.mid"), work, mode == "abc2midi")
+                result[(label, mode)] = difference(theirs, ours)
+        rejected = not theirs and any(why is not None for why in result.values())
+        return rejected, result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     p.add_argument("--studio", default=os.path.join(root, ".build/debug/studio"))
     p.add_argument("--before", help="a second studio binary (the state before a change)")
     p.add_argument("--list", action="store_true", help="print each disagreeing tune")
+    p.add_argument("--jobs", type=int, default=1, help="tunes measured at once (default 1)")
+    p.add_argument("--every", type=int, default=1, metavar="N",
+                   help="measure only every Nth tune of each set (the 1st, N+1st, …), for a quick sample")
     p.add_argument("sets", nargs="+", metavar="SET=PATH")
     args = p.parse_args()
     if not shutil.which("abc2midi"):
@@ -174,51 +211,50 @@ def main():
     work = tempfile.mkdtemp(prefix="abc2midi-agreement-")
     rows = []
     try:
-        for spec in args.sets:
-            name, _, path = spec.partition("=")
-            files = []
-            if os.path.isdir(path):
-                for d, _, names in os.walk(path):
-                    files += [os.path.join(d, n) for n in names if n.endswith(".abc")]
-            else:
-                files = [path]
-            counts = {(b, m): 0 for b, _ in binaries for m in ("abc2midi", "default")}
-            total = 0
-            for f in sorted(files):
-                text = open(f, encoding="utf-8", errors="replace").read()
-                for n, tune in enumerate(split_tunes(text)):
-                    total += 1
-                    abc = os.path.join(work, "t.abc")
-                    with open(abc, "w", encoding="utf-8") as out:
-                        out.write(tune)
-                    theirs_path = os.path.join(work, "a.mid")
-                    if os.path.exists(theirs_path):
-                        os.remove(theirs_path)
-                    run(["abc2midi", abc, "-o", theirs_path, "-silent"], work)
-                    theirs = read_midi_notes(theirs_path) or []
-                    theirs = [(on - 1, off, pitch) for on, off, pitch in theirs]
-                    for label, binary in binaries:
-                        for mode in ("abc2midi", "default"):
-                            ours = studio_notes(binary, abc, os.path.join(work, "s.mid"), work, mode == "abc2midi")
-                            why = difference(theirs, ours)
-                            if why is None:
-                                counts[(label, mode)] += 1
-                            elif args.list and label == "after":
-                                title = next((l[2:].strip() for l in tune.split("\n") if l.startswith("T:")), "")
-                                print("%s %s#%d [%s] %s: %s" % (name, os.path.basename(f), n, mode, title, why))
-            rows.append((name, total, counts))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for spec in args.sets:
+                name, _, path = spec.partition("=")
+                files = []
+                if os.path.isdir(path):
+                    for d, _, names in os.walk(path):
+                        files += [os.path.join(d, n) for n in names if n.endswith(".abc")]
+                else:
+                    files = [path]
+                tunes = []
+                for f in sorted(files):
+                    text = open(f, encoding="utf-8", errors="replace").read()
+                    tunes += [(f, n, tune) for n, tune in enumerate(split_tunes(text))]
+                tunes = tunes[::max(1, args.every)]
+                counts = {(b, m): 0 for b, _ in binaries for m in ("abc2midi", "default")}
+                rejected_count = 0
+                results = pool.map(lambda t: measure(t[2], binaries, work), tunes)
+                for (f, n, tune), (rejected, result) in zip(tunes, results):
+                    title = next((l[2:].strip() for l in tune.split("\n") if l.startswith("T:")), "")
+                    if rejected:
+                        rejected_count += 1
+                        if args.list:
+                            print("%s %s#%d [rejected] %s: abc2midi writes no notes" % (
+                                name, os.path.basename(f), n, title))
+                        continue
+                    for (label, mode), why in result.items():
+                        if why is None:
+                            counts[(label, mode)] += 1
+                        elif args.list and label == "after":
+                            print("%s %s#%d [%s] %s: %s" % (name, os.path.basename(f), n, mode, title, why))
+                    sys.stdout.flush()
+                rows.append((name, len(tunes) - rejected_count, rejected_count, counts))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     def pct(k, total):
         return "%4d (%5.1f %%)" % (k, 100.0 * k / total) if total else "   -"
 
-    head = "%-14s %6s" % ("set", "tunes")
+    head = "%-14s %6s %8s" % ("set", "tunes", "rejected")
     for label, _ in reversed(binaries):
         head += "  %-17s %-17s" % (label + " --abc2midi", label + " default")
     print(head)
-    for name, total, counts in rows:
-        line = "%-14s %6d" % (name, total)
+    for name, total, rejected, counts in rows:
+        line = "%-14s %6d %8d" % (name, total, rejected)
         for label, _ in reversed(binaries):
             line += "  %-17s %-17s" % (pct(counts[(label, "abc2midi")], total), pct(counts[(label, "default")], total))
         print(line)
