@@ -13,7 +13,9 @@ is counted apart in the "rejected" column and left out of the percentages.
 
 With --before, a second studio binary is measured on the same tunes and the figures are printed side by side.
 With --every N only every Nth tune of a set is measured (a fixed sample, the same for every binary).
-With --list, each disagreeing tune is printed with the first differing note (for sorting into documented classes).
+With --list, each disagreeing tune is printed with the first differing note (for sorting into documented classes);
+a default-mode difference that --abc2midi mode does not have is tagged with the one abc2midi behaviour
+(`studio convert --abc2midi-only B`) that removes it.
 Not a test: it spawns three processes per tune (five with --before) and takes minutes; --jobs N runs N tunes at once.
 """
 import argparse
@@ -159,17 +161,24 @@ def run(cmd, cwd):
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def studio_notes(binary, abc, mid, work, abc2midi_mode):
+BEHAVIOURS = ("repeats", "chords", "attack", "swing", "graces", "decorations")
+
+
+def studio_notes(binary, abc, mid, work, abc2midi_mode, only=None):
     if os.path.exists(mid):
         os.remove(mid)
     cmd = [binary, "convert", abc, "-o", mid] + (["--abc2midi"] if abc2midi_mode else [])
+    cmd += ["--abc2midi-only", only] if only else []
     run(cmd, work)
     notes = read_midi_notes(mid)
     return notes if notes is not None else []
 
 
-def measure(tune, binaries, root):
+def measure(tune, binaries, root, classify):
     """(rejected, {(label, mode): None or the first difference}) for one tune, in a scratch directory of its own.
+
+    With `classify`, a default-mode difference of the first binary that --abc2midi mode does not have is followed by
+    "[class: B]", B being the one `--abc2midi-only` behaviour that removes it ("several" when none does alone).
 
     abc2midi rejects a tune when it writes no notes at all but studio does (abc2midi stops at errors it cannot
     recover from, e.g. a missing K: field or a syntax error in the header): such a tune is no measure of agreement and
@@ -188,6 +197,11 @@ def measure(tune, binaries, root):
             for mode in ("abc2midi", "default"):
                 ours = studio_notes(binary, abc, os.path.join(work, "s.mid"), work, mode == "abc2midi")
                 result[(label, mode)] = difference(theirs, ours)
+        first = binaries[0][0]
+        if classify and result[(first, "default")] is not None and result[(first, "abc2midi")] is None:
+            behaviour = next((b for b in BEHAVIOURS if difference(theirs, studio_notes(
+                binaries[0][1], abc, os.path.join(work, "s.mid"), work, False, b)) is None), "several")
+            result[(first, "default")] += " [class: %s]" % behaviour
         rejected = not theirs and any(why is not None for why in result.values())
         return rejected, result
     finally:
@@ -227,7 +241,7 @@ def main():
                 tunes = tunes[::max(1, args.every)]
                 counts = {(b, m): 0 for b, _ in binaries for m in ("abc2midi", "default")}
                 rejected_count = 0
-                results = pool.map(lambda t: measure(t[2], binaries, work), tunes)
+                results = pool.map(lambda t: measure(t[2], binaries, work, args.list), tunes)
                 for (f, n, tune), (rejected, result) in zip(tunes, results):
                     title = next((l[2:].strip() for l in tune.split("\n") if l.startswith("T:")), "")
                     if rejected:

@@ -155,6 +155,9 @@ import Testing
       run("C4 D4 E4 F4 G4", "1/5") + " A4@1:1/2"),
     Case("deliberate: lengths such as 2/3", "L:1/8", "c2/3 D|]", "C5@0:1/3 D4@1/3:1/2"),
     Case(
+      "deliberate: !staccato! and !roll! play", "L:1/8", "!staccato!f !roll!e d|]",
+      "F5@0:1/4 F5@1/2:1/8 E5@5/8:3/8 D5@1:1/2"),
+    Case(
       "deliberate: ties into second endings", "", "|:C D-|1 D E:|2 D F|]",
       "C4@0:1 D4@1:2 E4@3:1 C4@4:1 D4@5:2 F4@7:1"),
     Case("deliberate: ! line breaks between bars", "", "C D|!E F|]", run("C4 D4 E4 F4", "1")),
@@ -178,6 +181,8 @@ import Testing
       "abc2midi: \"Cannot apply broken rhythm\"; it plays c>.E as two equal notes",
     "deliberate: roll separated from its note": "abc2midi does not carry ~ over the ( to the note",
     "deliberate: lengths such as 2/3": "abc2midi reports that 3 is not a power of 2 and plays c2/3 for 32 ticks",
+    "deliberate: !staccato! and !roll! play":
+      "abc2midi: \"instruction !staccato! ignored\", and !roll! likewise (2.1 §4.14 defines both; --abc2midi ignores them)",
     "deliberate: ties into second endings":
       "abc2midi ties in source order, to the first ending, on both passes, and sounds the second ending's D again (T-06)",
     // The standard silent (or allowing both), studio's choice:

@@ -59,6 +59,13 @@ import Testing
     #expect(try Self.pitches("{^g}A g z2|") == [80, 69, 79])
   }
 
+  @Test func graceNoteAccidentalsHoldForTheBarInABC2MIDIMode() throws {
+    // abc2midi 4.84 (measured): `{^G}A G g G|G` → the grace's sharp holds for every G of the bar, in every octave.
+    let abc = P.abc("M:4/4\nL:1/4\nK:C", "{^G}A G g G|G")
+    let pitches = try P.notes(abc, options: .abc2midiCompatible).map(\.pitch)
+    #expect(pitches == [68, 69, 68, 80, 68, 67])
+  }
+
   @Test func tiedNoteKeepsItsAccidentalAcrossTheBarButDoesNotSetIt() throws {
     // A-04 (measured): `^F2-|F F|` → F♯ held for three beats, then F natural.
     let notes = try P.notes(P.abc("M:3/4\nL:1/4\nK:C", "z ^F2-|F F z|"))

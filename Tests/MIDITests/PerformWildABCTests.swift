@@ -27,6 +27,15 @@ import Testing
     #expect(pitches == [Self.c4, Self.d4, Self.e4, Self.f4, Self.c4, Self.d4, Self.e4, Self.f4])
   }
 
+  @Test(arguments: ["H::", "S::", "T::"], modes)
+  func decorationLetterBeforeADoubleRepeatKeepsBothRepeats(bar: String, options: PerformanceOptions) throws {
+    // Ryan's Mammoth ("The Irishman's Love"): `H::` is a fermata on the next note and a `::`, not an H: field that
+    // swallows the note G after it.
+    let pitches = try Self.played("M:2/4\nL:1/4\nK:C", "|:C D|E F \(bar)G A|B c:|", options: options)
+    #expect(pitches == [Self.c4, Self.d4, Self.e4, Self.f4, Self.c4, Self.d4, Self.e4, Self.f4,
+      Self.g4, Self.a4, Self.b4, Self.c5, Self.g4, Self.a4, Self.b4, Self.c5])
+  }
+
   @Test(arguments: modes)
   func multiBarRestBeforeAnEndRepeatKeepsTheRepeat(options: PerformanceOptions) throws {
     // `Z:|` is a one-bar rest, then the end repeat: C D, rest, C D, rest.
@@ -260,5 +269,65 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["s.abc"])
     guard let missing = try StudioBinary.run(["convert", "--explain", "s.abc", "--tune", "3"], in: dir) else { return }
     #expect(missing.status == 1)
+  }
+
+  // MARK: Decorations as abc2midi reads them (issue 17, held-out collections)
+
+  @Test(arguments: ["~(fed)", "T(fed)", "~ f e d", "T (fed)", "~\"D\"fed", "H(fed)"])
+  func shorthandDecorationAwayFromItsNoteIsLostInAbc2midiMode(body: String) throws {
+    // abc2midi 4.84 (measured): "Malformed note", then f e d plain, an eighth each.
+    let abc = P.abc("M:4/4\nL:1/8\nK:C", body + " z5|]")
+    let notes = try P.notes(abc, options: .abc2midiCompatible)
+    #expect(notes.map(\.pitch) == [77, 76, 74])
+    #expect(notes.map(\.duration) == [P.b(1, 2), P.b(1, 2), P.b(1, 2)])
+    // By default the decoration waits for its note: the f is ornamented (or held, for H).
+    #expect(try P.notes(abc).count != 3 || P.notes(abc)[0].duration != P.b(1, 2))
+  }
+
+  @Test func shorthandDecorationDirectlyBeforeItsNoteStaysInAbc2midiMode() throws {
+    // `~f` and `~!p!f`: the roll plays (upper g for a quarter of the unit, then f).
+    for body in ["~fed z5|]", "~!p!fed z5|]"] {
+      let notes = try P.notes(P.abc("M:4/4\nL:1/8\nK:C", body), options: .abc2midiCompatible)
+      #expect(notes.map(\.pitch) == [79, 77, 76, 74])
+      #expect(notes[0].duration == P.b(1, 8))
+    }
+  }
+
+  @Test func bangStaccatoAndRollAreIgnoredInAbc2midiMode() throws {
+    // abc2midi 4.84: "instruction !staccato! ignored"; !roll! likewise. ABC 2.1 defines both; studio plays them.
+    let abc = P.abc("M:4/4\nL:1/8\nK:C", "!staccato!f !roll!e d z5|]")
+    let compatible = try P.notes(abc, options: .abc2midiCompatible)
+    #expect(compatible.map(\.pitch) == [77, 76, 74])
+    #expect(compatible.map(\.duration) == [P.b(1, 2), P.b(1, 2), P.b(1, 2)])
+    let standard = try P.notes(abc)
+    #expect(standard.map(\.pitch) == [77, 77, 76, 74])
+    #expect(standard[0].duration == P.b(1, 4))
+  }
+
+  @Test(arguments: ["M:C|", "M:6/8", "M:3/4"])
+  func hornpipeBrokenRhythmIsTwoToOneInEveryMeterInAbc2midiMode(meter: String) throws {
+    // abc2midi 4.84 (measured): under R:hornpipe a written `B>c` plays 2:1 whatever the meter; the plain pair `de`
+    // swings only in 2/4 and 4/4, so here it stays even.
+    let abc = P.abc("R:hornpipe\n\(meter)\nL:1/8\nK:C", "B>c de z4|]")
+    let notes = try P.notes(abc, options: .abc2midiCompatible)
+    #expect(notes.map(\.duration) == [P.b(2, 3), P.b(1, 3), P.b(1, 2), P.b(1, 2)])
+    // By default R: has no playback meaning: 3:1.
+    #expect(try P.notes(abc).map(\.duration) == [P.b(3, 4), P.b(1, 4), P.b(1, 2), P.b(1, 2)])
+  }
+
+  @Test func brokenRhythmNextToAStaccatoNoteIsNotAppliedInAbc2midiMode() throws {
+    // abc2midi 4.84 (measured): "Cannot apply broken rhythm. Notes not equal durations" for `d>.c` and `.d>c`; the
+    // notes keep their written eighths, the staccato one sounding half. `B>A` after them is dotted as usual.
+    for (body, durations) in [
+      ("d>.c B>A z4|]", [P.b(1, 2), P.b(1, 4), P.b(3, 4), P.b(1, 4)]),
+      (".d>c B>A z4|]", [P.b(1, 4), P.b(1, 2), P.b(3, 4), P.b(1, 4)]),
+    ] {
+      let abc = P.abc("M:4/4\nL:1/8\nK:C", body)
+      let notes = try P.notes(abc, options: .abc2midiCompatible)
+      #expect(notes.map(\.onset) == [P.b(0), P.b(1, 2), P.b(1), P.b(7, 4)])
+      #expect(notes.map(\.duration) == durations)
+      // By default the pair is dotted: the second note starts at 3/4 beat.
+      #expect(try P.notes(abc)[1].onset == P.b(3, 4))
+    }
   }
 }

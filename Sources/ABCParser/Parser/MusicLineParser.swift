@@ -204,8 +204,8 @@ struct MusicLineParser {
       out.append(
         .rest(Rest(isInvisible: c == UInt8(ascii: "x"), length: len, lengthText: text, range: range(start, i))))
     case UInt8(ascii: "Z"), UInt8(ascii: "X"):
-      // `Z:|` is a multi-bar rest before an end repeat, not a field (a field never ends at a bar line).
-      if at(i + 1) == MusicLineParser.colon, at(i + 2) != MusicLineParser.bar {
+      // `Z:|` and `Z::` are a multi-bar rest before an end repeat, not a field (a field never ends at a bar line).
+      if at(i + 1) == MusicLineParser.colon, at(i + 2) != MusicLineParser.bar, at(i + 2) != MusicLineParser.colon {
         parseMidLineField(into: &out, state: &state)
         return
       }
@@ -248,9 +248,10 @@ struct MusicLineParser {
         }
       }
       if ByteClass.isLetter(c) {
-        // `H:|`, `S:|`: a decoration (fermata, segno) before an end repeat, not a field (a field never ends at a bar
-        // line).
-        if at(i + 1) == MusicLineParser.colon, at(i + 2) != MusicLineParser.bar, FieldParser.definedLetters.contains(c),
+        // `H:|`, `S:|`, `H::`: a decoration (fermata, segno) before an end repeat or a `::`, not a field (a field
+        // never ends at a bar line).
+        if at(i + 1) == MusicLineParser.colon, at(i + 2) != MusicLineParser.bar,
+          at(i + 2) != MusicLineParser.colon || state.shorthands[c] == nil, FieldParser.definedLetters.contains(c),
           !ByteClass.isNoteLetter(c)
         {
           parseMidLineField(into: &out, state: &state)

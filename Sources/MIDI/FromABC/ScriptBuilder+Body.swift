@@ -12,6 +12,7 @@ extension ScriptBuilder {
         default: afterBar = false
         }
       }
+      if options.abc2midiDecorations { dropDetachedShorthands(before: element) }
       switch element {
       case .stray(let s) where s.text == "-" && afterBar:
         // `c2|-c2`: a tie written after the bar line (illegal in 2.1, reported by the parser); abc2midi ties, and the
@@ -42,6 +43,17 @@ extension ScriptBuilder {
       case .annotation, .comment, .space, .lineBreak, .continuation, .scoreLineBreak, .stray:
         break
       }
+    }
+  }
+
+  /// abc2midi reads a one-character decoration as part of the note right after it: anything else in between (a
+  /// space, a slur, a tuplet, a chord symbol, an annotation) is a "Malformed note" to it and the decoration is lost.
+  mutating func dropDetachedShorthands(before element: BodyElement) {
+    switch element {
+    case .space, .slurStart, .tuplet, .chordSymbol, .annotation:
+      voices[current].pendingDecorations.removeAll { $0.form == .shorthand }
+    default:
+      break
     }
   }
 

@@ -51,7 +51,7 @@ extension ScriptBuilder {
     }
     // Hornpipe swing leaves a pair written with `>` or `<` alone (abc2midi: `B>B` plays 2:1, bar time kept).
     let writtenBroken = voices[current].pendingBroken != nil
-    finishGroup(start..<voices[current].script.items.count, base: length)
+    finishGroup(start..<voices[current].script.items.count, base: length, staccato: marks.staccato)
     if let first = (start..<voices[current].script.items.count).first(where: { i in
       if case .sound(let s) = voices[current].script.items[i] { return !s.isGrace } else { return false }
     }) {
@@ -168,10 +168,13 @@ extension ScriptBuilder {
       return
     }
     voices[current].pendingBroken = (b, last)
+    voices[current].pendingBrokenAfterStaccato = voices[current].lastGroupIsStaccato
   }
 
   /// Marks `range` as the last note/chord/rest group and applies a pending broken rhythm to it.
-  mutating func finishGroup(_ range: Range<Int>, base: NoteLength?) {
+  /// `staccato`: the group is a staccato note (abc2midi mode leaves a broken rhythm next to one unapplied).
+  mutating func finishGroup(_ range: Range<Int>, base: NoteLength?, staccato: Bool = false) {
+    defer { voices[current].lastGroupIsStaccato = staccato }
     if let pending = voices[current].pendingBroken {
       voices[current].pendingBroken = nil
       let rhythm = pending.rhythm
@@ -179,7 +182,13 @@ extension ScriptBuilder {
       if rhythm.count == 1 {
         factors = rhythm.direction == .firstLonger ? brokenFactors : (brokenFactors.1, brokenFactors.0)
       }
-      if let a = pending.first.base, let b = base, a != b {
+      if options.abc2midiDecorations && (staccato || voices[current].pendingBrokenAfterStaccato) {
+        warnings.append(
+          PerformanceWarning(
+            .unequalBrokenRhythm,
+            "broken rhythm next to a staccato note is not applied, as in abc2midi (\"Cannot apply broken rhythm\")",
+            at: rhythm.location))
+      } else if let a = pending.first.base, let b = base, a != b {
         warnings.append(
           PerformanceWarning(
             .unequalBrokenRhythm,
@@ -243,7 +252,7 @@ extension ScriptBuilder {
     for e in g.elements {
       switch e {
       case .note(let n):
-        let (pitch, step, bend) = resolvePitch(n, propagate: false)
+        let (pitch, step, bend) = resolvePitch(n, propagate: options.abc2midiGraces)
         let length = n.length * unit * factor
         voices[current].pendingGraces.append(
           Sound(
@@ -254,7 +263,7 @@ extension ScriptBuilder {
         guard let first = notes.first else { continue }
         let length = first.length * c.length * unit * factor
         let tones = notes.map { n -> Tone in
-          let (pitch, step, bend) = resolvePitch(n, propagate: false)
+          let (pitch, step, bend) = resolvePitch(n, propagate: options.abc2midiGraces)
           return Tone(pitch: pitch, staffStep: step, duration: length, pitchBend: bend)
         }
         voices[current].pendingGraces.append(Sound(advance: length, tones: tones, isGrace: true, location: c.location))
@@ -330,14 +339,18 @@ extension ScriptBuilder {
 
   /// The decorations waiting for this note, cleared.
   mutating func takeDecorations() -> [Decoration] {
-    let d = voices[current].pendingDecorations
+    var d = voices[current].pendingDecorations
     voices[current].pendingDecorations.removeAll()
+    if options.abc2midiDecorations {
+      // abc2midi 4.84: "instruction !staccato! ignored", and !roll! likewise.
+      d.removeAll { $0.form != .shorthand && ($0.name == "staccato" || $0.name == "roll") }
+    }
     return d
   }
 
   /// MIDI pitch, staff step and microtone bend of a written note under the voice's key signature and the bar's
   /// accidentals; a written accidental is remembered for the rest of the bar unless `propagate` is false
-  /// (grace notes, A-07) or propagation is off.
+  /// (grace notes, A-07, except with `abc2midiGraces`) or propagation is off.
   mutating func resolvePitch(_ n: Note, propagate: Bool) -> (pitch: Int, step: Int, bend: Int?) {
     let octave = n.octave + voices[current].octaveShift
     let letter = n.letter

@@ -154,10 +154,12 @@ struct ScriptBuilder {
     if options.honourRhythmField, let rhythm = tune.headerField("R"), case .text(let text) = rhythm.value {
       let word = text.trimmingABCSpaces().lowercased()
       if word.hasPrefix("hornpipe") {
+        // abc2midi 4.84 (measured): written `>` plays 2:1 in every meter; plain pairs swing only in 2/4 and 4/4
+        // (elsewhere it reports "Hornpipe must be in 2/4 or 4/4 time").
+        brokenFactors = (NoteLength(4, 3), NoteLength(2, 3))
         let ts = headerMeter?.timeSignature ?? (4, 4)
         if ts.denominator == 4 && (ts.numerator == 2 || ts.numerator == 4) {
           hornpipe = true
-          brokenFactors = (NoteLength(4, 3), NoteLength(2, 3))
         }
       }
     }

@@ -43,6 +43,10 @@ final class VoiceBuilder {
   var lastGroup: (range: Range<Int>, base: NoteLength?)?
   /// A `>`/`<` seen after `lastGroup`, waiting for its second operand.
   var pendingBroken: (rhythm: BrokenRhythm, first: (range: Range<Int>, base: NoteLength?))?
+  /// The last group is a staccato note; and the first operand of `pendingBroken` is (for abc2midi's "Cannot apply
+  /// broken rhythm" next to a staccato note).
+  var lastGroupIsStaccato = false
+  var pendingBrokenAfterStaccato = false
 
   /// `R:hornpipe` swing (abc2midi's `hornp`): position in the bar and the length of the previous plain note.
   var hornpipePosition: NoteLength = .zero

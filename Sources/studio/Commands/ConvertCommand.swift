@@ -75,6 +75,24 @@ struct ConvertCommand: ParsableCommand {
   @Flag(help: "Play as abc2midi 4.84 does: its repeats, chord attack and chord lengths, R:hornpipe swing, no accents.")
   var abc2midi = false
 
+  /// One of the behaviours `--abc2midi` switches on, for `--abc2midi-only`.
+  enum ABC2MIDIBehaviour: String, ExpressibleByArgument, CaseIterable {
+    case repeats, chords, attack, swing, graces, decorations, accents
+  }
+
+  @Option(
+    name: .customLong("abc2midi-only"),
+    help: ArgumentHelp(
+      """
+      Take only this one of abc2midi's departures from ABC 2.1 (repeatable): repeats (a :| restarts from the \
+      tune's start), chords (every chord note as long as the first), attack (chord notes 10 ticks apart), swing \
+      (R:hornpipe), graces (dropped before a staccato note; accidentals hold for the bar), decorations (~ T H . \
+      only directly before a note; !staccato! and !roll! ignored), accents (no velocity boost). Shows which one \
+      makes a tune sound different from abc2midi.
+      """,
+      valueName: "behaviour"))
+  var abc2midiOnly: [ABC2MIDIBehaviour] = []
+
   @Flag(help: "Print the play order of bars, endings and parts that studio unfolds (see below).")
   var explain = false
 
@@ -100,11 +118,30 @@ struct ConvertCommand: ParsableCommand {
     guard (-48...48).contains(transpose) else { throw ValidationError("--transpose must be between -48 and 48") }
     if let program, !(0...127).contains(program) { throw ValidationError("--program must be between 0 and 127") }
     if let index, index < 1 { throw ValidationError("--index counts from 1 (the first tune)") }
+    if abc2midi && !abc2midiOnly.isEmpty { throw ValidationError("give --abc2midi or --abc2midi-only, not both") }
+  }
+
+  /// Default options with the chosen abc2midi behaviours of `PerformanceOptions.abc2midiCompatible` switched on.
+  static func options(taking behaviours: [ABC2MIDIBehaviour]) -> PerformanceOptions {
+    let compatible = PerformanceOptions.abc2midiCompatible
+    var options = PerformanceOptions()
+    for behaviour in behaviours {
+      switch behaviour {
+      case .repeats: options.abc2midiRepeats = compatible.abc2midiRepeats
+      case .chords: options.abc2midiChords = compatible.abc2midiChords
+      case .attack: options.chordAttack = compatible.chordAttack
+      case .swing: options.honourRhythmField = compatible.honourRhythmField
+      case .graces: options.abc2midiGraces = compatible.abc2midiGraces
+      case .decorations: options.abc2midiDecorations = compatible.abc2midiDecorations
+      case .accents: options.accentVelocityBoost = compatible.accentVelocityBoost
+      }
+    }
+    return options
   }
 
   func run() throws {
     _ = try global.loadConfig()
-    var options = abc2midi ? PerformanceOptions.abc2midiCompatible : PerformanceOptions()
+    var options = abc2midi ? PerformanceOptions.abc2midiCompatible : Self.options(taking: abc2midiOnly)
     options.transpose = transpose
     options.programOverride = program
     options.accompaniment = !noAccompaniment
