@@ -330,4 +330,30 @@ import Testing
       #expect(try P.notes(abc)[1].onset == P.b(3, 4))
     }
   }
+
+  @Test func brokenRhythmBetweenTwoStaccatoNotesIsAppliedInAbc2midiMode() throws {
+    // abc2midi 4.84 (measured): `.d>.c` is dotted (both lengths shortened alike), each note sounding half.
+    let notes = try P.notes(P.abc("M:4/4\nL:1/8\nK:C", ".d>.c B>A z4|]"), options: .abc2midiCompatible)
+    #expect(notes.map(\.onset) == [P.b(0), P.b(3, 4), P.b(1), P.b(7, 4)])
+    #expect(notes.map(\.duration) == [P.b(3, 8), P.b(1, 8), P.b(3, 4), P.b(1, 4)])
+  }
+
+  @Test func staccatoNoteIsNotTiedInAbc2midiMode() throws {
+    // abc2midi 4.84 (measured): `.E-E F2` → "Cannot find note before tie"; E sounds an eighth's half, then E again.
+    let abc = P.abc("M:4/4\nL:1/8\nK:C", ".E-E F2 z4|]")
+    let notes = try P.notes(abc, options: .abc2midiCompatible)
+    #expect(notes.map(\.pitch) == [64, 64, 65])
+    #expect(notes.map(\.onset) == [P.b(0), P.b(1, 2), P.b(1)])
+    #expect(notes.map(\.duration) == [P.b(1, 4), P.b(1, 2), P.b(1)])
+    // By default the tie holds: one E of a quarter (studio lets the tie win over the staccato).
+    #expect(try P.notes(abc).map(\.pitch) == [64, 65])
+  }
+
+  @Test func hornpipeDoesNotSwingAStaccatoNoteWithAPlainOneInAbc2midiMode() throws {
+    // abc2midi 4.84 (measured on Ryan's Mammoth, "Colberth's Hornpipe"): `.B(GD` in 2/4, L:1/16 → B and G stay
+    // even sixteenths (B sounding half), while the plain pair `DG` after them swings 2:1.
+    let notes = try P.notes(P.abc("R:hornpipe\nM:2/4\nL:1/16\nK:G", ".BGDG BGDG|]"), options: .abc2midiCompatible)
+    #expect(notes.map(\.onset).prefix(4) == [P.b(0), P.b(1, 4), P.b(1, 2), P.b(5, 6)])
+    #expect(notes[0].duration == P.b(1, 8))
+  }
 }

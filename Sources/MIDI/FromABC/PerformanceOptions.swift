@@ -43,8 +43,8 @@ public struct PerformanceOptions: Hashable, Sendable {
   public var abc2midiGraces: Bool
   /// Read decorations as abc2midi 4.84 does: a one-character decoration (`~`, `T`, `H`, `.`…) counts only when a
   /// note, a grace group or another decoration follows it directly (`~(dcd)`, `T (d2c)` and `~"D"d` lose it: abc2midi
-  /// reports "Malformed note"), `!staccato!`, `!roll!` (and their `+…+` forms) are ignored, and a broken rhythm next
-  /// to a staccato note (`d>.c`, `.d>c`) is not applied ("Cannot apply broken rhythm"). By default a decoration waits
+  /// reports "Malformed note"), `!staccato!`, `!roll!` (and their `+…+` forms) are ignored, and a broken rhythm between
+  /// a staccato and a plain note (`d>.c`, `.d>c`) is not applied ("Cannot apply broken rhythm"; `.d>.c` is), and a staccato note is not tied to the next (`.E-E` plays two notes). By default a decoration waits
   /// for the next note, every decoration of the standard plays, and `d>.c` is dotted.
   public var abc2midiDecorations: Bool
 

@@ -34,7 +34,9 @@ extension ScriptBuilder {
     let hornpipePair = hornpipeStep(length)
     if marks.fermata { length = fermataFixed ? length + unit : length * NoteLength(2) }
     let (pitch, step, bend) = resolvePitch(n, propagate: true)
-    var tone = Tone(pitch: pitch, staffStep: step, duration: length, isTied: n.tie != nil, pitchBend: bend)
+    // abc2midi 4.84 does not tie from a staccato note ("Cannot find note before tie"): both notes sound.
+    let tied = n.tie != nil && !(options.abc2midiDecorations && marks.staccato)
+    var tone = Tone(pitch: pitch, staffStep: step, duration: length, isTied: tied, pitchBend: bend)
     if marks.staccato { tone.duration = length / NoteLength(2) }
     attachGraces(location: n.location)
     let start = voices[current].script.items.count
@@ -51,13 +53,15 @@ extension ScriptBuilder {
     }
     // Hornpipe swing leaves a pair written with `>` or `<` alone (abc2midi: `B>B` plays 2:1, bar time kept).
     let writtenBroken = voices[current].pendingBroken != nil
+    // abc2midi 4.84 swings a pair only when both or neither note is staccato (it compares the shortened lengths).
+    let swingable = !options.abc2midiDecorations || voices[current].lastGroupIsStaccato == marks.staccato
     finishGroup(start..<voices[current].script.items.count, base: length, staccato: marks.staccato)
     if let first = (start..<voices[current].script.items.count).first(where: { i in
       if case .sound(let s) = voices[current].script.items[i] { return !s.isGrace } else { return false }
     }) {
       voices[current].addLyricTarget(first)
     }
-    if hornpipePair && !writtenBroken { applyHornpipeSwing() }
+    if hornpipePair && !writtenBroken && swingable { applyHornpipeSwing() }
   }
 
   mutating func chord(_ c: Chord) {
@@ -172,7 +176,8 @@ extension ScriptBuilder {
   }
 
   /// Marks `range` as the last note/chord/rest group and applies a pending broken rhythm to it.
-  /// `staccato`: the group is a staccato note (abc2midi mode leaves a broken rhythm next to one unapplied).
+  /// `staccato`: the group is a staccato note (abc2midi mode leaves a broken rhythm between a staccato note and a
+  /// plain one unapplied: abc2midi compares their shortened lengths).
   mutating func finishGroup(_ range: Range<Int>, base: NoteLength?, staccato: Bool = false) {
     defer { voices[current].lastGroupIsStaccato = staccato }
     if let pending = voices[current].pendingBroken {
@@ -182,7 +187,7 @@ extension ScriptBuilder {
       if rhythm.count == 1 {
         factors = rhythm.direction == .firstLonger ? brokenFactors : (brokenFactors.1, brokenFactors.0)
       }
-      if options.abc2midiDecorations && (staccato || voices[current].pendingBrokenAfterStaccato) {
+      if options.abc2midiDecorations && staccato != voices[current].pendingBrokenAfterStaccato {
         warnings.append(
           PerformanceWarning(
             .unequalBrokenRhythm,
